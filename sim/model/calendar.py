@@ -1,0 +1,77 @@
+"""Working calendars: when a department's staff may start work, and working-day delays.
+
+Time is hours since the run starts, on a Monday at 00:00. A calendar opens on the listed weekdays
+from ``open`` to ``close``. Work cannot start while it is closed; work begun may finish.
+"""
+
+from __future__ import annotations
+
+DAY = 24.0
+WEEK = 7 * DAY
+_DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+class WorkingCalendar:
+    """Opening hours that repeat every week."""
+
+    def __init__(self, days: list[str], open_at: float, close_at: float):
+        self.days = frozenset(_DAY_INDEX[d] for d in days)
+        self.open_at = float(open_at)
+        self.close_at = float(close_at)
+        self.always_open = len(self.days) == 7 and self.open_at == 0 and self.close_at >= DAY
+        self.hours_per_day = self.close_at - self.open_at
+        self.hours_per_week = self.hours_per_day * len(self.days)
+
+    @classmethod
+    def from_config(cls, config) -> WorkingCalendar:
+        return cls(config.days, config.open, config.close)
+
+    def is_open(self, t: float) -> bool:
+        if self.always_open:
+            return True
+        day = int(t // DAY)
+        return day % 7 in self.days and self.open_at <= t - day * DAY < self.close_at
+
+    def next_open(self, t: float) -> float:
+        """The first moment at or after ``t`` when the calendar is open."""
+        if self.always_open or self.is_open(t):
+            return t
+        day = int(t // DAY)
+        for ahead in range(8):
+            d = day + ahead
+            start = d * DAY + self.open_at
+            if d % 7 in self.days and start >= t:
+                return start
+        raise AssertionError("a calendar with at least one open day opens within a week")
+
+    def add_working_hours(self, t: float, hours: float) -> float:
+        """The moment when ``hours`` of open time have passed after ``t``."""
+        if self.always_open:
+            return t + hours
+        whole_weeks = int(hours // self.hours_per_week)
+        t += whole_weeks * WEEK
+        hours -= whole_weeks * self.hours_per_week
+        t = self.next_open(t)
+        while True:
+            day_start = (t // DAY) * DAY
+            left_today = day_start + self.close_at - t
+            if hours <= left_today:
+                return t + hours
+            hours -= left_today
+            t = self.next_open(day_start + self.close_at)
+
+    def open_hours_between(self, start: float, end: float) -> float:
+        """Open hours in [start, end): the time staff of this calendar can be at work."""
+        if end <= start:
+            return 0.0
+        if self.always_open:
+            return end - start
+        total = 0.0
+        day = int(start // DAY)
+        while day * DAY < end:
+            if day % 7 in self.days:
+                lo = max(start, day * DAY + self.open_at)
+                hi = min(end, day * DAY + self.close_at)
+                total += max(0.0, hi - lo)
+            day += 1
+        return total

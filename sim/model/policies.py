@@ -1,0 +1,278 @@
+"""Policies: how a street routes a case, and how each route is carried out.
+
+The life of a case (``CaseFlow.life``) is the same under every policy: triage at the street's
+dispatch centre, a route chosen by the ``TriagePolicy``, the route carried out, then closing
+(verified by the street under the closed loop, or closed on the department's word before it).
+A case closed unsolved comes back: at once when verification catches it, or when a citizen
+calls again otherwise.
+
+Routes:
+
+``STREET``
+    the street handles the case itself (its power list; with sinking, by the stationed team);
+``CENTRE``
+    the street's integrated enforcement centre handles a multi-department case in one visit;
+``REFER``
+    before the reforms: referral to each department one after another, each through paperwork
+    counted in working days, with bounces (推诿), misrouting and a low place in the queue;
+``WHISTLE``
+    the street whistles and every needed department reports at once, with priority and a report
+    deadline; work starts when all teams are on site (joint handling).
+"""
+
+from __future__ import annotations
+
+import simpy
+
+from sim.model.case import DEPARTMENT, STREET
+from sim.model.department import serve
+from sim.model.pool import DIRECT, REFERRAL, WHISTLE
+
+ROUTE_STREET, ROUTE_CENTRE, ROUTE_REFER, ROUTE_WHISTLE = "street", "centre", "refer", "whistle"
+
+
+class TriagePolicy:
+    """Decides the route of a case from its type, its street and its history."""
+
+    def __init__(self, scenario, type_names: list[str], streets):
+        w = scenario.reform.whistle
+        self.whistle_on = w.enabled
+        trigger = w.trigger
+        self.whistle_all = trigger.types == "all"
+        self.whistle_types = frozenset(
+            type_names.index(t) for t in (trigger.types if not self.whistle_all else []))
+        self.min_departments = trigger.min_departments
+        self.after_street_failure = trigger.after_street_failure
+        self.after_wait = trigger.after_wait
+        self.type_departments = [tuple(ct.departments) for ct in scenario.case_types.values()]
+        self.streets = streets
+
+    def route(self, case_type: int, street, failed_by_street: bool, n_depts: int,
+              dept_indices: tuple) -> str:
+        if n_depts == 0:
+            return ROUTE_STREET
+        if case_type in street.powers and not (failed_by_street and self.whistle_on
+                                               and self.after_street_failure):
+            return ROUTE_STREET
+        if (street.centre is not None and street.centre.capacity > 0 and n_depts > 1
+                and all(d in street.centre_departments for d in dept_indices)):
+            return ROUTE_CENTRE
+        if self.whistles(case_type, n_depts, failed_by_street):
+            return ROUTE_WHISTLE
+        return ROUTE_REFER
+
+    def whistles(self, case_type: int, n_depts: int, failed_by_street: bool) -> bool:
+        if not self.whistle_on:
+            return False
+        return (self.whistle_all or case_type in self.whistle_types
+                or (self.min_departments is not None and n_depts >= self.min_departments)
+                or (failed_by_street and self.after_street_failure))
+
+    def escalates(self, waited: float) -> bool:
+        """Whistle for a referred case that has waited too long (checked between referrals)."""
+        return self.whistle_on and self.after_wait is not None and waited >= self.after_wait
+
+
+class CaseFlow:
+    """Carries each case through triage, its route and closing; writes its outcome columns."""
+
+    def __init__(self, world):
+        self.w = world
+        self.env = world.env
+        scenario = world.scenario
+        types = list(scenario.case_types.values())
+        dept_index = {name: i for i, name in enumerate(scenario.departments)}
+        self.type_depts = [tuple(dept_index[d] for d in ct.departments) for ct in types]
+        w = scenario.reform.whistle
+        factor = w.bounce_factor if w.enabled else 1.0
+        self.bounce_p = [ct.bounce_prob * factor for ct in types]
+        self.misroute_p = [ct.misroute_prob * factor for ct in types]
+        self.quality_p = [ct.quality_failure for ct in types]
+        self.max_reopens = scenario.reopen.max_reopens
+        self.closed_loop = w.enabled and w.verification.enabled
+        self.signal_delay = w.signal_delay
+        self.joint = max if w.joint_work == "max" else sum
+        self.centre_work = max if scenario.reform.sinking.centre_work == "max" else sum
+        self.on_call = w.enabled and w.after_hours == "on_call"
+        self.street_work = world.street_work
+        self.triage = TriagePolicy(scenario, list(scenario.case_types), world.streets)
+        a = world.cases
+        self.case_type = a.case_type.tolist()
+        self.street_of = a.street.tolist()
+        self.t_report = a.t_report.tolist()
+        self.work = a.work
+        self.bounce_u = a.bounce_u
+        self.quality_u = a.quality_u
+        self.misroute_u = a.misroute_u
+        self.recall = a.recall_delay
+        self.o = world.outcomes
+        self.visits = world.visits
+
+    # ------------------------------------------------------------------ the life of a case
+    def life(self, i: int):
+        env, o, w = self.env, self.o, self.w
+        k = self.case_type[i]
+        street = w.streets[self.street_of[i]]
+        depts = self.type_depts[k]
+        failed_by_street = False
+        for round_ in range(self.max_reopens + 1):
+            # Triage at the street's dispatch centre.
+            if street.dispatch is None:
+                triage = street.triage_time()
+                if triage > 0:
+                    yield env.timeout(triage)
+            else:
+                with street.dispatch.request(DIRECT) as req:
+                    yield req
+                    triage = street.triage_time()
+                    yield env.timeout(triage)
+                    street.dispatch.busy_hours += triage
+            if round_ == 0:
+                o.t_dispatch[i] = env.now
+            route = self.triage.route(k, street, failed_by_street, len(depts), depts)
+            if route == ROUTE_STREET:
+                yield from self.by_street(i, k, street, depts)
+            elif route == ROUTE_REFER:
+                yield from self.refer(i, k, street, depts, round_)
+            elif route == ROUTE_WHISTLE:
+                yield from self.whistle(i, street, depts, depts)
+            else:
+                yield from self.by_centre(i, street, depts)
+            failed = round_ < self.max_reopens and self.quality_u.item(i, round_) < self.quality_p[k]
+            done = env.now
+            if self.closed_loop:
+                yield env.timeout(street.verify_time())
+                if failed:
+                    o.reopens[i] += 1
+                    failed_by_street = route == ROUTE_STREET
+                    continue
+                o.t_resolved[i] = done
+                o.t_closed[i] = env.now
+                break
+            o.t_closed[i] = done
+            if not failed:
+                o.t_resolved[i] = done
+                break
+            yield env.timeout(self.recall.item(i, round_))
+            o.reopens[i] += 1
+            failed_by_street = route == ROUTE_STREET
+        w.case_finished()
+
+    # ------------------------------------------------------------------ routes
+    def by_street(self, i, k, street, depts):
+        """The street handles it: a stationed team for its department, else street staff."""
+        self.o.handled_by[i] = STREET
+        if len(depts) == 1:
+            team = street.teams.get(depts[0])
+            if team is not None and team.capacity > 0:
+                yield from serve(self.env, team, i, DIRECT, self.work.item(i, 0), self.o,
+                                 self.visits)
+                return
+        yield from serve(self.env, street.staff, i, DIRECT, self.street_work(i, k), self.o,
+                         self.visits)
+
+    def by_centre(self, i, street, depts):
+        """The integrated centre: one team, one visit, for a multi-department case."""
+        self.o.handled_by[i] = STREET
+        work = self.centre_work(self.work[i, : len(depts)].tolist())
+        yield from serve(self.env, street.centre, i, DIRECT, work, self.o, self.visits)
+
+    def refer(self, i, k, street, depts, round_):
+        """Referral one department after another, through paperwork, bounces and misrouting."""
+        env, o, w = self.env, self.o, self.w
+        o.handled_by[i] = DEPARTMENT
+        for j, d in enumerate(depts):
+            if self.triage.escalates(env.now - self.t_report[i]):
+                yield from self.whistle(i, street, depts[j:], depts)
+                return
+            dept = w.departments[d]
+            if round_ == 0 and j == 0 and self.misroute_u.item(i, 0) < self.misroute_p[k]:
+                wrong = w.wrong_department(d, self.misroute_u.item(i, 1))
+                if wrong is not None:
+                    o.handoffs[i] += 1
+                    yield env.timeout(wrong.paperwork(env.now))
+                    o.bounces[i] += 1
+                    yield env.timeout(wrong.bounce_back(env.now))
+            while True:
+                o.handoffs[i] += 1
+                yield env.timeout(dept.paperwork(env.now))
+                b = o.bounces[i]
+                if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
+                    o.bounces[i] += 1
+                    yield env.timeout(dept.bounce_back(env.now))
+                    continue
+                break
+            yield from serve(env, dept.unit_for(street.index), i, REFERRAL, self.work.item(i, j),
+                             o, self.visits)
+
+    def whistle(self, i, street, summoned, all_depts):
+        """Whistle-and-report: every summoned department at once, joint work when all are in."""
+        env, o, w = self.env, self.o, self.w
+        o.handled_by[i] = DEPARTMENT
+        if not o.whistled[i]:
+            o.whistled[i] = True
+            o.t_whistle[i] = env.now
+        k = self.case_type[i]
+        offset = len(all_depts) - len(summoned)
+        if len(summoned) == 1:
+            d = summoned[0]
+            yield from self._summon_delay(i, k, d)
+            dept = w.departments[d]
+            pool, on_call = self._whistle_pool(dept, street)
+            yield from serve(env, pool, i, WHISTLE, self.work.item(i, offset), o, self.visits,
+                             whistled=True, on_call_ok=on_call)
+            return
+        arrived = [env.event() for _ in summoned]
+        finished = env.event()
+        for j, d in enumerate(summoned):
+            env.process(self._report(i, k, street, d, arrived[j], finished))
+        yield simpy.AllOf(env, arrived)
+        work = self.joint(self.work[i, offset: offset + len(summoned)].tolist())
+        yield env.timeout(work)
+        finished.succeed()
+
+    def _summon_delay(self, i, k, d):
+        env, o = self.env, self.o
+        o.handoffs[i] += 1
+        yield env.timeout(self.signal_delay)
+        while True:
+            b = o.bounces[i]
+            if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
+                o.bounces[i] += 1
+                o.handoffs[i] += 1
+                yield env.timeout(self.signal_delay)  # the street whistles again
+                continue
+            return
+
+    def _whistle_pool(self, dept, street):
+        now = self.env.now
+        if self.on_call and dept.on_call is not None and not dept.calendar.is_open(now):
+            return dept.on_call, True
+        return dept.unit_for(street.index), False
+
+    def _report(self, i, k, street, d, arrived, finished):
+        """One summoned department: signal, queue with priority, travel, wait for the others."""
+        env, o = self.env, self.o
+        yield from self._summon_delay(i, k, d)
+        dept = self.w.departments[d]
+        pool, on_call = self._whistle_pool(dept, street)
+        t_request = env.now
+        req = pool.request(WHISTLE)
+        yield req
+        now = env.now
+        cal = pool.calendar
+        if not on_call and not cal.always_open and not cal.is_open(now):
+            yield env.timeout(cal.next_open(now) - now)
+            now = env.now
+        start = now
+        travel = pool.travel()
+        o.wait_h[i] += now - t_request
+        self.visits.add(i, pool.name, pool.department, True, t_request, now, now + travel)
+        yield env.timeout(travel)
+        if o.t_onsite[i] != o.t_onsite[i]:
+            o.t_onsite[i] = env.now
+        arrived.succeed()
+        yield finished
+        pool.busy_hours += env.now - start
+        pool.served += 1
+        pool.resource.release(req)

@@ -1,0 +1,139 @@
+"""One replication: build the world from a scenario, run it, return columnar records.
+
+``run_replication(scenario, seed, replication)`` returns a ``Replication`` holding three tables:
+
+``cases``
+    one row per case (the columns of DESIGN §3, and a few more);
+``pools``
+    one row per staff pool: headcount, staff-hours busy, staff-hours open, utilisation;
+``visits``
+    one row per team sent to a case: which pool, whether whistled, when asked and when on site.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.model.case import DISCOVERED_BY, HANDLED_BY
+from sim.model.streams import Streams
+from sim.model.world import World
+from sim.scenario.schema import Scenario
+
+CASE_COLUMNS = [
+    "scenario", "replication", "case_id", "case_type", "street", "grid", "discovered_by",
+    "handled_by", "t_occur", "t_report", "t_dispatch", "t_whistle", "t_onsite", "t_resolved",
+    "t_closed", "response_h", "wait_h", "resolved", "deadline_h", "deadline_met", "whistled",
+    "bounces", "handoffs", "reopens", "in_warmup",
+]
+
+
+@dataclass
+class Replication:
+    """The records of one replication."""
+
+    scenario: str
+    seed: int
+    replication: int
+    cases: pd.DataFrame
+    pools: pd.DataFrame
+    visits: pd.DataFrame
+    end_time: float
+    wall_s: float
+
+
+def run_replication(scenario: Scenario, seed: int, replication: int) -> Replication:
+    """Build, run and record one replication of ``scenario``."""
+    started = time.perf_counter()
+    world = World(scenario, Streams(seed, replication)).run()
+    cases = case_table(world, scenario, replication)
+    end_time = float(np.nanmax([world.end_time, *cases["t_resolved"].dropna().tail(1)]))
+    return Replication(
+        scenario=scenario.name, seed=seed, replication=replication, cases=cases,
+        pools=pool_table(world, scenario, replication, end_time),
+        visits=visit_table(world, scenario, replication), end_time=end_time,
+        wall_s=time.perf_counter() - started)
+
+
+def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFrame:
+    c, o = world.cases, world.outcomes
+    n = len(c)
+    type_names = list(scenario.case_types)
+    street_names = list(scenario.streets)
+    limit = scenario.simulation.horizon + scenario.simulation.drain_limit
+    t_report = c.t_report.copy()
+    t_report[t_report > limit] = np.nan
+    t_resolved = np.asarray(o.t_resolved, dtype=float)
+    response = t_resolved - t_report
+    resolved = ~np.isnan(response)
+    deadlines = np.array([ct.deadline for ct in scenario.case_types.values()])[c.case_type] \
+        if n else np.zeros(0)
+    end = max(world.end_time, float(np.nanmax(t_resolved)) if resolved.any() else 0.0)
+    # deadline_met: known once resolved, or once the deadline has passed while still open.
+    met = pd.array(np.where(resolved, response <= deadlines, False), dtype="boolean")
+    unknown = ~resolved & ~((end - t_report) > deadlines)
+    met[unknown] = pd.NA
+    frame = pd.DataFrame({
+        "scenario": pd.Categorical([scenario.name] * n),
+        "replication": np.full(n, replication, dtype=np.int32),
+        "case_id": np.arange(n, dtype=np.int64),
+        "case_type": pd.Categorical.from_codes(c.case_type.astype(np.int16), type_names),
+        "street": pd.Categorical.from_codes(c.street.astype(np.int16), street_names),
+        "grid": c.grid,
+        "discovered_by": pd.Categorical.from_codes(c.discovered_by, DISCOVERED_BY),
+        "handled_by": pd.Categorical.from_codes(np.asarray(o.handled_by, dtype=np.int8),
+                                                HANDLED_BY),
+        "t_occur": c.t_occur,
+        "t_report": t_report,
+        "t_dispatch": np.asarray(o.t_dispatch, dtype=float),
+        "t_whistle": np.asarray(o.t_whistle, dtype=float),
+        "t_onsite": np.asarray(o.t_onsite, dtype=float),
+        "t_resolved": t_resolved,
+        "t_closed": np.asarray(o.t_closed, dtype=float),
+        "response_h": response,
+        "wait_h": np.where(np.isnan(t_report), np.nan, np.asarray(o.wait_h, dtype=float)),
+        "resolved": resolved,
+        "deadline_h": deadlines.astype(float),
+        "deadline_met": met,
+        "whistled": np.asarray(o.whistled, dtype=bool),
+        "bounces": np.asarray(o.bounces, dtype=np.int16),
+        "handoffs": np.asarray(o.handoffs, dtype=np.int16),
+        "reopens": np.asarray(o.reopens, dtype=np.int16),
+        "in_warmup": ~(t_report >= scenario.simulation.warmup),
+    })
+    return frame[CASE_COLUMNS]
+
+
+def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:
+    rows = []
+    for p in world.pools:
+        if p.capacity >= 10**9:
+            open_hours = float("nan")
+        else:
+            open_hours = p.capacity * p.calendar.open_hours_between(0.0, end)
+        rows.append({
+            "scenario": scenario.name, "replication": replication, "pool": p.name,
+            "kind": p.kind, "department": p.department, "street": p.street,
+            "staff": p.capacity if p.capacity < 10**9 else np.nan,
+            "served": p.served, "busy_hours": p.busy_hours, "open_hours": open_hours,
+            "utilisation": p.busy_hours / open_hours if open_hours else np.nan,
+        })
+    return pd.DataFrame(rows)
+
+
+def visit_table(world: World, scenario: Scenario, replication: int) -> pd.DataFrame:
+    v = world.visits
+    frame = pd.DataFrame({
+        "case_id": np.asarray(v.case_id, dtype=np.int64),
+        "pool": v.pool, "department": v.department,
+        "whistled": np.asarray(v.whistled, dtype=bool),
+        "t_request": np.asarray(v.t_request, dtype=float),
+        "t_start": np.asarray(v.t_start, dtype=float),
+        "t_onsite": np.asarray(v.t_onsite, dtype=float),
+    })
+    frame.insert(0, "replication", replication)
+    frame.insert(0, "scenario", scenario.name)
+    return frame

@@ -1,0 +1,360 @@
+"""Loading scenarios: YAML files, ``extends`` chains, ``--set`` overrides and clear errors.
+
+``load_scenario(path, overrides)`` reads a file, follows ``extends: other.yaml`` (relative to the
+file; chains allowed, cycles refused), deep-merges each child over its parent (mappings merge key
+by key; lists and scalars replace), applies ``--set a.b.c=value`` overrides (values parsed as
+YAML, then typed by the schema), fills each street from ``street_defaults`` and validates the
+result. Every problem is reported at once, as ``file: key.path: reason``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario import distributions as dist_module
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.schema import Scenario
+
+SET_SOURCE = "--set"
+
+
+# --------------------------------------------------------------------------- reading files
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(str(path), "", f"{where}invalid YAML: {reason}")]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(str(path), "", "a scenario must be a YAML mapping, got "
+                                     f"{type(data).__name__}")])
+    return data
+
+
+def _deep_merge(base: dict, over: Mapping, origins: dict, source: str, prefix: tuple) -> dict:
+    """Merge ``over`` onto ``base`` in place, recording which file set each key path."""
+    for key, value in over.items():
+        path = (*prefix, key)
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _deep_merge(base[key], value, origins, source, path)
+        else:
+            base[key] = copy.deepcopy(value)
+            for known in [p for p in origins if p[: len(path)] == path]:
+                del origins[known]
+        origins[path] = source
+    return base
+
+
+def _resolve_extends(path: Path, chain: tuple[Path, ...], origins: dict) -> dict:
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise ScenarioError([Problem(str(chain[-1]), "extends", f"cycle: {cycle}")])
+    data = _read_yaml(path)
+    parent_ref = data.pop("extends", None)
+    merged: dict = {}
+    if parent_ref is not None:
+        if not isinstance(parent_ref, str):
+            raise ScenarioError([Problem(str(path), "extends",
+                                         f"must be a file name, got {parent_ref!r}")])
+        parent = (path.parent / parent_ref)
+        if not parent.exists():
+            raise ScenarioError([Problem(str(path), "extends", f"file not found: {parent}")])
+        merged = _resolve_extends(parent, (*chain, path), origins)
+    return _deep_merge(merged, data, origins, str(path), ())
+
+
+# --------------------------------------------------------------------------- overrides
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``a.b.c=value`` into a key path and a YAML-typed value."""
+    if "=" not in text:
+        raise ScenarioError([Problem(SET_SOURCE, text, "expected KEY.PATH=VALUE")])
+    key, raw = text.split("=", 1)
+    keys = [k for k in key.strip().split(".")]
+    if not all(keys):
+        raise ScenarioError([Problem(SET_SOURCE, key, "empty key in path")])
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return keys, value
+
+
+def apply_overrides(data: dict, overrides: Iterable[str], origins: dict) -> dict:
+    for text in overrides:
+        keys, value = parse_override(text)
+        node = data
+        for i, key in enumerate(keys[:-1]):
+            child = node.get(key)
+            if child is None:
+                child = node[key] = {}
+            elif not isinstance(child, dict):
+                raise ScenarioError([Problem(SET_SOURCE, ".".join(keys[: i + 1]),
+                                             "is not a mapping, cannot set a key inside it")])
+            node = child
+        node[keys[-1]] = value
+        origins[tuple(keys)] = SET_SOURCE
+    return data
+
+
+# --------------------------------------------------------------------------- street defaults
+
+def _apply_street_defaults(data: dict, origins: dict) -> dict[tuple, tuple]:
+    """Fill every street from ``street_defaults``; return path aliases for error messages."""
+    defaults = data.pop("street_defaults", None) or {}
+    aliases: dict[tuple, tuple] = {}
+    streets = data.get("streets")
+    if not isinstance(defaults, dict) or not isinstance(streets, dict):
+        if defaults and not isinstance(defaults, dict):
+            raise ScenarioError([Problem(origins.get(("street_defaults",), ""), "street_defaults",
+                                         "must be a mapping")])
+        return aliases
+    for name, own in list(streets.items()):
+        own = own if isinstance(own, dict) else {} if own is None else own
+        if not isinstance(own, dict):
+            continue
+        merged = copy.deepcopy(defaults)
+        for key in defaults:
+            if key not in own:
+                aliases[("streets", name, key)] = ("street_defaults", key)
+        streets[name] = _deep_merge(merged, own, {}, "", ())
+    return aliases
+
+
+# --------------------------------------------------------------------------- error formatting
+
+def _data_path(raw: Any, loc: tuple) -> list:
+    """Keep the parts of a pydantic location that are keys of the data (drop union tags)."""
+    path, node = [], raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+    return path
+
+
+def _format_path(path: Iterable) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _unwrap(annotation: Any) -> list:
+    """All model classes / containers an annotation may stand for."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [x for arg in typing.get_args(annotation) for x in _unwrap(arg)]
+    return [annotation]
+
+
+def _allowed_keys(path: list) -> list[str]:
+    """Field names valid at ``path`` (the mapping that holds the unknown key)."""
+    candidates: list = [Scenario]
+    for part in path:
+        nxt: list = []
+        for cand in candidates:
+            origin = typing.get_origin(cand)
+            if isinstance(cand, type) and issubclass(cand, BaseModel):
+                for name, field in cand.model_fields.items():
+                    if part in (name, field.alias):
+                        nxt.extend(_unwrap(field.annotation))
+            elif origin is dict:
+                nxt.extend(_unwrap(typing.get_args(cand)[1]))
+            elif origin is list and isinstance(part, int):
+                nxt.extend(_unwrap(typing.get_args(cand)[0]))
+        candidates = nxt
+    names: list[str] = []
+    for cand in candidates:
+        if isinstance(cand, type) and issubclass(cand, BaseModel):
+            names.extend(f.alias or n for n, f in cand.model_fields.items())
+    if path and path[0] == "streets" and len(path) == 2 or path == ["street_defaults"]:
+        names = [n for n in names]
+    return list(dict.fromkeys(names))
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    match = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def _got(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _reason(err: dict, path: list) -> str:
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    if kind == "extra_forbidden":
+        return "unknown key" + _did_you_mean(path[-1], _allowed_keys(path[:-1]))
+    if kind == "missing":
+        return "required key is missing"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=",
+              "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        return f"must be {op} {bound}, got {_got(value)}"
+    if kind == "union_tag_invalid":
+        tag = ctx.get("tag")
+        return (f"unknown distribution kind {tag!r}"
+                + _did_you_mean(tag, dist_module.DISTRIBUTION_KINDS)
+                + f" (one of: {', '.join(dist_module.DISTRIBUTION_KINDS)})")
+    if kind == "union_tag_not_found":
+        return ("a distribution needs a 'kind' (one of: "
+                f"{', '.join(dist_module.DISTRIBUTION_KINDS)})")
+    if kind == "literal_error":
+        return f"must be {ctx.get('expected')}, got {_got(value)}"
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    if kind == "too_short":
+        return err["msg"].replace("List", "list").lower()
+    msg = err["msg"]
+    msg = msg[0].lower() + msg[1:]
+    return f"{msg}, got {_got(value)}"
+
+
+def _source_for(path: list, origins: dict, fallback: str) -> str:
+    for cut in range(len(path), 0, -1):
+        hit = origins.get(tuple(path[:cut]))
+        if hit:
+            return hit
+    return fallback
+
+
+def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict,
+                   fallback: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set = set()
+    for err in exc.errors():
+        path = _data_path(raw, err["loc"])
+        if err["type"] == "extra_forbidden" and err["loc"] and err["loc"][-1] not in path:
+            path.append(err["loc"][-1])
+        shown = list(path)
+        if len(path) >= 3 and tuple(path[:3]) in aliases:
+            shown = [*aliases[tuple(path[:3])], *path[3:]]
+        reason = _reason(err, path)
+        key = (_format_path(shown), reason)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(_source_for(shown, origins, fallback), key[0], reason))
+    return problems
+
+
+# --------------------------------------------------------------------------- references
+
+def check_references(s: Scenario) -> list[tuple[str, str]]:
+    """Names used in one place that are not defined where they should be."""
+    out: list[tuple[str, str]] = []
+    depts, types_, cals = set(s.departments), set(s.case_types), set(s.calendars)
+
+    def need(names: Iterable[str], known: set, what: str, path: str) -> None:
+        for i, name in enumerate(names):
+            if name not in known:
+                hint = _did_you_mean(name, known)
+                out.append((f"{path}[{i}]", f"unknown {what} {name!r}{hint}"))
+
+    for name, street in s.streets.items():
+        need([street.calendar], cals, "calendar", f"streets.{name}.calendar")
+        need(street.powers, types_, "case type", f"streets.{name}.powers")
+    for name, dept in s.departments.items():
+        need([dept.calendar], cals, "calendar", f"departments.{name}.calendar")
+    for name, ct in s.case_types.items():
+        need(ct.departments, depts, "department", f"case_types.{name}.departments")
+        if len(set(ct.departments)) != len(ct.departments):
+            out.append((f"case_types.{name}.departments", "lists a department twice"))
+        if isinstance(ct.work, dict):
+            for d in ct.departments:
+                if d not in ct.work:
+                    out.append((f"case_types.{name}.work", f"no work content for department {d!r}"))
+            for d in ct.work:
+                if d not in ct.departments:
+                    out.append((f"case_types.{name}.work.{d}",
+                                f"{d!r} is not among the departments this case type needs"))
+    w, sk = s.reform.whistle, s.reform.sinking
+    if isinstance(w.trigger.types, list):
+        need(w.trigger.types, types_, "case type", "reform.whistle.trigger.types")
+    need(sk.powers, types_, "case type", "reform.sinking.powers")
+    need(sk.centre_departments, depts, "department", "reform.sinking.centre_departments")
+    if isinstance(sk.fraction, dict):
+        for d in sk.fraction:
+            if d not in depts:
+                out.append((f"reform.sinking.fraction.{d}",
+                            f"unknown department {d!r}{_did_you_mean(d, depts)}"))
+    return [(p.replace(".[", "["), m) for p, m in out]
+
+
+def _strip_index(path: str) -> tuple:
+    return tuple(p.split("[")[0] for p in path.split("."))
+
+
+# --------------------------------------------------------------------------- entry points
+
+def validate(raw: dict, origins: dict | None = None, fallback: str = "<scenario>") -> Scenario:
+    """Validate a merged raw mapping; raise ScenarioError listing every problem."""
+    origins = dict(origins or {})
+    raw = copy.deepcopy(raw)
+    aliases = _apply_street_defaults(raw, origins)
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_problems_from(exc, raw, origins, aliases, fallback)) from None
+    refs = check_references(scenario)
+    if refs:
+        raise ScenarioError([Problem(_source_for(list(_strip_index(p)), origins, fallback), p, m)
+                             for p, m in refs])
+    return scenario
+
+
+def load_raw(path: str | Path, overrides: Iterable[str] = ()) -> tuple[dict, dict]:
+    """The merged mapping of a scenario file (extends and overrides applied), and its origins."""
+    origins: dict = {}
+    raw = _resolve_extends(Path(path), (), origins)
+    apply_overrides(raw, overrides, origins)
+    return raw, origins
+
+
+def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
+    """Read, merge, override and validate a scenario file."""
+    raw, origins = load_raw(path, overrides)
+    return validate(raw, origins, str(path))
+
+
+def scenario_from_dict(data: Mapping, overrides: Iterable[str] = (),
+                       source: str = "<dict>") -> Scenario:
+    """Validate a scenario given as a Python mapping (for notebooks and tests)."""
+    origins: dict = {}
+    raw = _deep_merge({}, data, origins, source, ())
+    apply_overrides(raw, overrides, origins)
+    return validate(raw, origins, source)
+
+
+def resolved_dict(scenario: Scenario) -> dict:
+    """The resolved scenario as plain data (what the manifest stores and the cache hashes)."""
+    return scenario.model_dump(mode="json", by_alias=True)

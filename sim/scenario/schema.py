@@ -1,0 +1,293 @@
+"""The scenario schema: everything a study describes, validated before anything runs.
+
+This module is the one place where the configuration scheme is documented. A scenario file is
+YAML; its top-level blocks are:
+
+``name``, ``description``
+    Identify the scenario in outputs.
+``simulation``
+    ``horizon`` (cases occur until then), ``warmup`` (cases reported earlier are flagged
+    ``in_warmup``), ``drain_limit`` (after the horizon no new cases occur; the run goes on until
+    every case is resolved or this much time has passed; what is still open is censored).
+``district``
+    ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them) and
+    ``hour_profile`` (24 relative weights of occurrence by hour of day).
+``calendars``
+    Named working calendars (``office`` and ``always`` exist by default).
+``street_defaults``, ``streets``
+    Each street (街道) by name; a field left out takes its value from ``street_defaults``.
+``departments``
+    District departments (职能部门) by name, with a central staff pool.
+``case_types``
+    What occurs, how often, which departments it needs, its deadline and work content.
+``triage``, ``referral``, ``reopen``
+    The pre-reform case flow (street triage, referral one department after another, recall by
+    citizens of cases closed unsolved).
+``reform``
+    ``whistle`` (街乡吹哨、部门报到) and ``sinking`` (资源下沉), each switchable in parts.
+
+Times are durations (``45min``, ``2h``, ``3d``; a bare number is hours). Staff counts accept
+``unlimited``. Unknown keys are errors, since a silently ignored typo is a wrong experiment.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+from sim.scenario.distributions import Distribution, Exponential, Lognormal, fixed
+from sim.scenario.units import Duration
+
+UNLIMITED = 10**9
+"""Capacity that stands for 'unlimited' staff."""
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _parse_staff(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "infinite"):
+        return UNLIMITED
+    if isinstance(value, float) and math.isinf(value):
+        return UNLIMITED
+    return value
+
+
+def _parse_time_of_day(value: Any) -> Any:
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
+        if match:
+            return int(match.group(1)) + int(match.group(2)) / 60
+    return value
+
+
+Staff = Annotated[int, BeforeValidator(_parse_staff), Field(ge=0)]
+TimeOfDay = Annotated[Duration, BeforeValidator(_parse_time_of_day)]
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+def _one_or_per_department(value: Any) -> str:
+    if isinstance(value, dict) and "kind" not in value:
+        return "per_department"
+    return "one"
+
+
+WorkContent = Annotated[
+    Annotated[Distribution, Tag("one")] | Annotated[dict[str, Distribution], Tag("per_department")],
+    Discriminator(_one_or_per_department),
+]
+"""One distribution for every department the case needs, or a mapping department -> distribution."""
+
+ShareByDepartment = Annotated[
+    Annotated[Share, Tag("one")] | Annotated[dict[str, Share], Tag("per_department")],
+    Discriminator(_one_or_per_department),
+]
+
+
+class Model(BaseModel):
+    """Base of every block: unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Simulation(Model):
+    horizon: Duration = Field(default=28 * 24, gt=0)
+    warmup: Duration = Field(default=0, ge=0)
+    drain_limit: Duration = Field(default=90 * 24, ge=0)
+
+    @model_validator(mode="after")
+    def _warmup_inside(self):
+        if self.warmup >= self.horizon:
+            raise ValueError(f"warmup ({self.warmup:g}h) must be shorter than the horizon "
+                             f"({self.horizon:g}h)")
+        return self
+
+
+class District(Model):
+    grid_heterogeneity_cv: float = Field(default=0.0, ge=0)
+    hour_profile: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [1.0] * 24)
+
+    @model_validator(mode="after")
+    def _profile(self):
+        if len(self.hour_profile) != 24:
+            raise ValueError(f"hour_profile needs 24 values (one per hour), got "
+                             f"{len(self.hour_profile)}")
+        if sum(self.hour_profile) <= 0:
+            raise ValueError("hour_profile must have a positive sum")
+        return self
+
+
+class Calendar(Model):
+    """Working hours: ``{days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00"}``."""
+
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
+    open: TimeOfDay = Field(default=9.0, ge=0, lt=24)
+    close: TimeOfDay = Field(default=17.0, gt=0, le=24)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if not self.open < self.close:
+            raise ValueError(f"'open' ({self.open:g}h) must be before 'close' ({self.close:g}h)")
+        return self
+
+
+def _default_calendars() -> dict[str, Calendar]:
+    return {"office": Calendar(), "always": Calendar(days=list(WEEKDAYS), open=0, close=24)}
+
+
+class Patrol(Model):
+    """Grid workers' patrols: a covered grid's problem is found after ``mean_delay`` on average
+    (exponential); a grid outside ``coverage`` is never patrolled."""
+
+    mean_delay: Duration = Field(default=8.0, gt=0)
+    coverage: Share = 1.0
+
+
+class Street(Model):
+    label: str = ""
+    grids: int = Field(default=20, ge=0)
+    grid_workers: int = Field(default=0, ge=0, description="informational; patrols set discovery")
+    dispatchers: Staff = 2
+    staff: Staff = 4
+    calendar: str = "office"
+    powers: list[str] = Field(default_factory=list)
+    travel_time: Distribution = Field(default_factory=lambda: fixed(0.25))
+    patrol: Patrol = Field(default_factory=Patrol)
+    report_delay: Distribution = Field(default_factory=lambda: fixed(0.1))
+
+
+class Department(Model):
+    label: str = ""
+    staff: Staff = 10
+    calendar: str = "office"
+    travel_time: Distribution = Field(default_factory=lambda: fixed(1.0))
+
+
+class CaseType(Model):
+    label: str = ""
+    rate: float = Field(default=0.1, ge=0, description="occurrences per grid per day")
+    departments: list[str] = Field(default_factory=list)
+    deadline: Duration = Field(default=7 * 24, gt=0)
+    work: WorkContent = Field(
+        default_factory=lambda: Exponential(kind="exponential", mean=2.0))
+    street_work: Distribution | None = None
+    on_spot_share: Share = 0.0
+    on_spot_time: Distribution = Field(default_factory=lambda: fixed(0.5))
+    citizen_call_share: Share = 0.5
+    citizen_call_delay: Distribution = Field(default_factory=lambda: Exponential(
+        kind="exponential", mean=24.0))
+    bounce_prob: Share = 0.0
+    misroute_prob: Share = 0.0
+    quality_failure: Share = 0.0
+
+    def work_for(self, department: str) -> Any:
+        if isinstance(self.work, dict):
+            return self.work[department]
+        return self.work
+
+
+class Triage(Model):
+    time: Distribution = Field(default_factory=lambda: fixed(0.1))
+
+
+class Referral(Model):
+    """Pre-reform referral: one department after another, each through paperwork."""
+
+    admin_delay_working_days: Distribution = Field(
+        default_factory=lambda: Lognormal(kind="lognormal", mean=1.0, cv=0.5))
+    bounce_return_working_days: Distribution = Field(
+        default_factory=lambda: Lognormal(kind="lognormal", mean=1.0, cv=0.5))
+
+
+class Reopen(Model):
+    """Cases closed unsolved come back when a citizen calls again."""
+
+    citizen_recall: Distribution = Field(default_factory=lambda: Lognormal(
+        kind="lognormal", mean=5 * 24.0, cv=0.8))
+    max_reopens: int = Field(default=5, ge=0, le=16)
+
+
+class WhistleTrigger(Model):
+    types: list[str] | Literal["all"] = Field(default_factory=list)
+    min_departments: int | None = Field(default=2, ge=1)
+    after_street_failure: bool = True
+    after_wait: Duration | None = Field(default=None, ge=0)
+
+
+class Verification(Model):
+    enabled: bool = True
+    time: Distribution = Field(default_factory=lambda: fixed(2.0))
+
+
+class Whistle(Model):
+    enabled: bool = False
+    trigger: WhistleTrigger = Field(default_factory=WhistleTrigger)
+    signal_delay: Duration = Field(default=1 / 6, ge=0)
+    priority: Literal["none", "non_preemptive", "preemptive"] = "non_preemptive"
+    report_within: Duration = Field(default=0.5, gt=0)
+    after_hours: Literal["office", "on_call"] = "office"
+    on_call_share: Share = 0.2
+    joint_work: Literal["max", "sum"] = "max"
+    bounce_factor: float = Field(default=1.0, ge=0)
+    verification: Verification = Field(default_factory=Verification)
+
+
+class Sinking(Model):
+    enabled: bool = False
+    fraction: ShareByDepartment = 0.0
+    allocation: Literal["proportional", "equal"] = "proportional"
+    overflow: Literal["wait", "central"] = "central"
+    powers: list[str] = Field(default_factory=list)
+    integrated_centre: bool = False
+    centre_departments: list[str] = Field(default_factory=list)
+    centre_work: Literal["max", "sum"] = "sum"
+    grid_coverage: Share | None = None
+
+    def fraction_for(self, department: str) -> float:
+        if not self.enabled:
+            return 0.0
+        if isinstance(self.fraction, dict):
+            return self.fraction.get(department, 0.0)
+        return self.fraction
+
+
+class Reform(Model):
+    whistle: Whistle = Field(default_factory=Whistle)
+    sinking: Sinking = Field(default_factory=Sinking)
+
+
+class Scenario(Model):
+    """A validated, fully resolved scenario."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    simulation: Simulation = Field(default_factory=Simulation)
+    district: District = Field(default_factory=District)
+    calendars: dict[str, Calendar] = Field(default_factory=dict)
+    streets: dict[str, Street] = Field(min_length=0)
+    departments: dict[str, Department] = Field(default_factory=dict)
+    case_types: dict[str, CaseType] = Field(min_length=1)
+    triage: Triage = Field(default_factory=Triage)
+    referral: Referral = Field(default_factory=Referral)
+    reopen: Reopen = Field(default_factory=Reopen)
+    reform: Reform = Field(default_factory=Reform)
+
+    @model_validator(mode="after")
+    def _builtin_calendars(self):
+        merged = _default_calendars()
+        merged.update(self.calendars)
+        self.calendars = merged
+        return self
+
+

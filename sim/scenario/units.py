@@ -1,0 +1,54 @@
+"""Durations with units.
+
+Every time in a scenario is a duration in hours inside the simulator. In a file it may carry a
+unit: ``45min``, ``2h``, ``3d``, ``1w`` (``30s`` for completeness). A bare number means hours.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+HOURS_PER_UNIT = {
+    "s": 1 / 3600, "sec": 1 / 3600,
+    "min": 1 / 60, "m": 1 / 60,
+    "h": 1.0, "hr": 1.0, "hour": 1.0, "hours": 1.0,
+    "d": 24.0, "day": 24.0, "days": 24.0,
+    "w": 168.0, "week": 168.0, "weeks": 168.0,
+}
+_DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|[-+]?\.\d+)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_duration(value: Any) -> float:
+    """Return a duration in hours from ``2h``, ``45min``, ``3d``, ``1.5`` (hours) or a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {value!r}")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            number, unit = match.groups()
+            unit = unit.lower() or "h"
+            if unit in HOURS_PER_UNIT:
+                return float(number) * HOURS_PER_UNIT[unit]
+            raise ValueError(
+                f"unknown time unit {unit!r} in {value!r}; use s, min, h, d or w")
+    raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {value!r}")
+
+
+def format_duration(hours: float) -> str:
+    """Render hours the way a person would write them: ``30min``, ``2h``, ``3d``."""
+    if hours == float("inf"):
+        return "inf"
+    if hours < 1:
+        return f"{hours * 60:g}min"
+    if hours < 48 or hours % 24:
+        return f"{hours:g}h"
+    return f"{hours / 24:g}d"
+
+
+Duration = Annotated[float, BeforeValidator(parse_duration)]
+"""A pydantic field type: a duration in hours, accepting units in the input."""
