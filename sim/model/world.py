@@ -20,8 +20,8 @@ from sim.model.grid import generate_cases
 from sim.model.policies import CaseFlow
 from sim.model.pool import Pool
 from sim.model.sinking import stationed_staff
-from sim.model.street import Street
 from sim.model.streams import Streams
+from sim.model.street import Street
 from sim.scenario.schema import UNLIMITED, Scenario
 
 

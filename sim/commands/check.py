@@ -1,0 +1,60 @@
+"""``govsim check SCENARIO``: validate, summarise, and show every pool's offered load."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.model.load import offered_loads
+from sim.scenario.loader import load_scenario
+from sim.scenario.units import format_duration
+
+WARN_LOAD = 0.95
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="validate a scenario and show offered loads",
+                       description="Validate SCENARIO; print a summary and the offered load of "
+                                   "every staff pool (warning at >= 0.95).")
+    p.add_argument("scenario")
+    from sim.cli import add_override_args
+
+    add_override_args(p)
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    s = load_scenario(args.scenario, args.overrides)
+    sim_ = s.simulation
+    grids = sum(st.grids for st in s.streets.values())
+    w, k = s.reform.whistle, s.reform.sinking
+    print(f"{s.name}: valid")
+    if s.description:
+        print(f"  {s.description.strip().splitlines()[0]}")
+    print(f"  horizon {format_duration(sim_.horizon)}, warm-up {format_duration(sim_.warmup)}, "
+          f"drain limit {format_duration(sim_.drain_limit)}")
+    print(f"  {len(s.streets)} streets, {grids} grids, {len(s.departments)} departments "
+          f"({sum(d.staff for d in s.departments.values() if d.staff < 10**9)} staff), "
+          f"{len(s.case_types)} case types")
+    per_day = sum(ct.rate * grids for ct in s.case_types.values())
+    print(f"  expected occurrences: {per_day:,.1f} per day")
+    print(f"  whistle-and-report: {'on' if w.enabled else 'off'}; resource sinking: "
+          f"{'on' if k.enabled else 'off'}")
+    loads = offered_loads(s)
+    warned = [p for p in loads if p.load >= WARN_LOAD]
+    print("  offered load per pool (work per open hour / staff):")
+    kinds = {}
+    for p in loads:
+        kinds.setdefault(p.kind, []).append(p)
+    for kind, pools in kinds.items():
+        shown = pools if kind in ("central", "on_call") or len(pools) <= 4 else \
+            sorted(pools, key=lambda p: -p.load)[:3]
+        for p in shown:
+            flag = "  WARNING: >= 0.95, this queue never settles" if p.load >= WARN_LOAD else ""
+            print(f"    {p.pool:<32} {kind:<10} staff {p.staff:>4}  load {p.load:6.2f}{flag}")
+        if len(shown) < len(pools):
+            print(f"    ... {len(pools) - len(shown)} more {kind} pools "
+                  f"(max load shown; lowest {min(x.load for x in pools):.2f})")
+    if warned:
+        print(f"warning: {len(warned)} pool(s) with offered load >= {WARN_LOAD}: "
+              + ", ".join(p.pool for p in warned[:8]))
+    return 0
