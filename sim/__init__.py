@@ -9,7 +9,8 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):
     # Imported lazily so that ``import sim`` stays cheap for worker processes.
-    if name in ("run", "compare", "sweep", "load", "summarise"):
+    if name in ("run", "compare", "comparison_table", "sweep", "load", "summarise",
+                "per_replication", "warmup"):
         from sim import api
 
         return getattr(api, name)

@@ -39,3 +39,83 @@ def summary_lines(summary: pd.DataFrame) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     return ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                       enumerate(zip(row, widths, strict=True))) for row in rows]
+
+
+# What a metric is called in a sentence, its unit, and how a difference is scaled for it.
+_SENTENCE = {
+    "resolved_share": ("share resolved", "points", 100),
+    "deadline_met_share": ("share within deadline", "points", 100),
+    "mean_h": ("mean response time", "h", 1),
+    "p50_h": ("median response time", "h", 1),
+    "p90_h": ("p90 response time", "h", 1),
+    "p95_h": ("p95 response time", "h", 1),
+    "censored": ("censored cases per replication", "", 1),
+}
+
+
+def _num(x: float) -> str:
+    return f"{x:,.1f}"
+
+
+def difference_sentence(row, confidence: float = 0.95) -> str:
+    """One plain sentence for one row of the comparison table (a scenario against the first)."""
+    what, unit, scale = _SENTENCE.get(row["metric"], (row["metric"], "", 1))
+    unit_text = f" {unit}" if unit else ""
+    level = f"{confidence:.0%} CI"
+    name, base = row["scenario"], row["baseline"]
+    d, lo, hi = (float(row[k]) * scale for k in ("diff", "diff_lo", "diff_hi"))
+    if math.isnan(d):
+        return f"{name}: {what} cannot be compared with {base} (infinite or missing values)"
+    if math.isnan(lo):
+        return (f"{name} changes {what} by {d:+,.1f}{unit_text} "
+                f"(one replication: no confidence interval)")
+    if d == 0 and lo == 0 and hi == 0:
+        return f"{name}: same {what} as {base} in every replication"
+    if lo <= 0 <= hi:
+        return (f"{name}: no significant difference in {what} from {base} "
+                f"({d:+,.1f}{unit_text}, {level} {_num(lo)} to {_num(hi)})")
+    verb = "lowers" if d < 0 else "raises"
+    a, b = sorted((abs(lo), abs(hi)))
+    return f"{name} {verb} {what} by {_num(abs(d))}{unit_text} ({level} {_num(a)} to {_num(b)})"
+
+
+def comparison_lines(table: pd.DataFrame, confidence: float = 0.95, case_type: str = "ALL",
+                     metrics: list[str] | None = None) -> list[str]:
+    """One sentence per metric and scenario (against the first), for one case type."""
+    metrics = metrics or ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h",
+                          "p95_h", "censored"]
+    sub = table[(table["case_type"] == case_type) & (table["scenario"] != table["baseline"])]
+    lines = []
+    for scenario in dict.fromkeys(sub["scenario"]):
+        for metric in metrics:
+            row = sub[(sub["scenario"] == scenario) & (sub["metric"] == metric)]
+            if row.empty:
+                continue
+            row = row.iloc[0]
+            if metric == "censored" and row["value"] == 0 and row["diff"] == 0:
+                continue  # nothing censored in either: not worth a line
+            lines.append(difference_sentence(row, confidence))
+    return lines
+
+
+def comparison_value_lines(table: pd.DataFrame, case_type: str = "ALL") -> list[str]:
+    """Each scenario's values side by side (ALL): the table a comparison prints first."""
+    sub = table[table["case_type"] == case_type]
+    names = list(dict.fromkeys(sub["scenario"]))
+    metrics = ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h", "p95_h"]
+    header = ["metric", *names]
+    rows = [header]
+    for metric in metrics:
+        what, _, _ = _SENTENCE[metric]
+        cells = [what + ("" if metric.endswith("share") else " (h)")]
+        for name in names:
+            r = sub[(sub["scenario"] == name) & (sub["metric"] == metric)]
+            if r.empty:
+                cells.append("-")
+                continue
+            r = r.iloc[0]
+            cells.append(fmt(r["value"], r["value_hw"], pct=metric.endswith("share")))
+        rows.append(cells)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                      enumerate(zip(row, widths, strict=True))) for row in rows]

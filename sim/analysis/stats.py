@@ -51,3 +51,30 @@ def welch_interval(a: Sequence[float], b: Sequence[float], confidence: float = 0
     diff = float(b.mean() - a.mean())
     half = float(stats.t.ppf(0.5 + confidence / 2, df) * se)
     return diff, diff - half, diff + half
+
+
+def relative_halfwidth(values: Sequence[float], confidence: float = 0.95) -> float:
+    """CI half-width over ``|mean|``: the relative precision of the mean of ``values``.
+
+    Infinite when the mean is 0 (no relative precision can be reached) and NaN with fewer than
+    two values.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    half = t_halfwidth(x, confidence)
+    if math.isnan(half):
+        return float("nan")
+    mean = abs(float(np.mean(x)))
+    return half / mean if mean > 0 else float("inf")
+
+
+def reps_for_precision(n: int, relative: float, target: float) -> int:
+    """Replications needed to shrink a relative half-width ``relative`` (seen with ``n``
+    replications) to ``target``.
+
+    The half-width falls like 1/√n, so n·(relative/target)² replications are needed (the
+    classic estimate of Law & Kelton; the t quantile also shrinks, so it errs on the safe side).
+    """
+    if not math.isfinite(relative):
+        return 2 * n
+    return max(n, math.ceil(n * (relative / target) ** 2))

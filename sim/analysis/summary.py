@@ -84,6 +84,9 @@ def summarise(per_rep: pd.DataFrame, confidence: float = 0.95, by: str = "case_t
             row[m] = float(np.mean(values)) if len(values) else np.nan
             row[f"{m}_hw"] = t_halfwidth(values, confidence)
         rows.append(row)
+    columns = ["scenario", by, "reps", *[c for m in METRICS for c in (m, f"{m}_hw")]]
+    if not rows:  # no case at all (zero arrivals): an empty table that still has its columns
+        return pd.DataFrame(columns=columns)
     out = pd.DataFrame(rows)
     order = {ALL: ""}
     out["_k"] = out[by].map(lambda v: order.get(v, v))

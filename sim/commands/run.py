@@ -19,8 +19,32 @@ def register(sub) -> None:
     from sim.cli import add_run_args
 
     add_run_args(p)
+    add_precision_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.set_defaults(func=main)
+
+
+def add_precision_args(p: argparse.ArgumentParser) -> None:
+    """``--target-precision`` and its companions (shared with ``govsim compare``)."""
+    p.add_argument("--target-precision", type=float, default=None, metavar="R",
+                   help="add replications (starting from --reps) until the CI half-width of "
+                        "--precision-metric (case type ALL) is at most R x |mean|, e.g. 0.05")
+    p.add_argument("--precision-metric", default="p90_h",
+                   help="metric for --target-precision (default p90_h; also mean_h, p50_h, "
+                        "p95_h, deadline_met_share, resolved_share)")
+    p.add_argument("--max-reps", type=int, default=200,
+                   help="cap on replications for --target-precision (default 200)")
+
+
+def precision_line(record: dict) -> str:
+    """What the sequential procedure did, in one line."""
+    rel = max(record["relative_halfwidth"].values())
+    steps = " -> ".join(str(r["reps"]) for r in record["rounds"])
+    if record["reached"]:
+        return (f"precision: {record['metric']} half-width <= {record['target']:.1%} of its "
+                f"mean after {record['reps']} replications (worst {rel:.1%}; rounds {steps})")
+    return (f"precision: target {record['target']:.1%} for {record['metric']} NOT reached by "
+            f"the cap of {record['max_reps']} replications (worst {rel:.1%}; rounds {steps})")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -28,17 +52,29 @@ def main(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, args.overrides)
     out = Path(args.out) if args.out else Path("results") / scenario.name
-    [res] = run_scenarios([scenario], args.reps, args.seed, [out], backend=args.backend,
-                          workers=args.workers, scheduler=args.scheduler, force=args.force,
-                          quiet=args.quiet, confidence=args.confidence,
-                          command=["govsim", *sys.argv[1:]], write_outputs=False)
+    command = ["govsim", *sys.argv[1:]]
+    kw = dict(backend=args.backend, workers=args.workers, scheduler=args.scheduler,
+              quiet=args.quiet)
+    precision = None
+    if args.target_precision is not None:
+        from sim.experiment.precision import run_to_precision
+
+        [res], precision = run_to_precision(
+            [scenario], args.reps, args.seed, args.target_precision, args.precision_metric,
+            args.max_reps, [out], force=args.force, confidence=args.confidence, **kw)
+    else:
+        [res] = run_scenarios([scenario], args.reps, args.seed, [out], force=args.force,
+                              confidence=args.confidence, command=command,
+                              write_outputs=False, **kw)
     from sim.experiment.runner import write_run_outputs
 
-    write_run_outputs(res, args.backend, args.workers, ["govsim", *sys.argv[1:]],
-                      args.confidence, figures=not args.no_figures)
-    print(f"{scenario.name}: {args.reps} replications, seed {args.seed} "
+    write_run_outputs(res, args.backend, args.workers, command, args.confidence,
+                      figures=not args.no_figures, extra={"precision": precision})
+    print(f"{scenario.name}: {res.reps} replications, seed {args.seed} "
           f"({len(res.computed)} computed, {len(res.reused)} reused, {res.wall_s:.1f} s); "
           f"{int(args.confidence * 100)}% CI half-widths after ±")
+    if precision is not None:
+        print(precision_line(precision))
     for line in summary_lines(res.summary):
         print("  " + line)
     print(f"results: {out}/ (cases.parquet, summary.csv, pools.csv, manifest.json)")

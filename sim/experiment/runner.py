@@ -161,8 +161,11 @@ def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confid
 
 def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
                       command: list[str] | None, confidence: float,
-                      figures: bool = True) -> None:
-    """``cases.parquet``, ``summary.csv``, ``pools.csv``, ``manifest.json`` and figures."""
+                      figures: bool = True, extra: dict | None = None) -> None:
+    """``cases.parquet``, ``summary.csv``, ``pools.csv``, ``manifest.json`` and figures.
+
+    ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
+    """
     from sim.analysis.little import littles_law
     from sim.experiment.workspace import atomic_parquet, atomic_write_bytes
 
@@ -170,6 +173,10 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     atomic_parquet(res.cases, out / "cases.parquet")
     res.summary.to_csv(out / "summary.csv", index=False, float_format="%.6g")
     pool_summary(res.pools).to_csv(out / "pools.csv", index=False, float_format="%.6g")
+    from sim.analysis.reform_metrics import report_summary
+
+    report_summary(res.visits, res.cases, res.scenario.reform.whistle.report_within,
+                   confidence).to_csv(out / "reports.csv", index=False, float_format="%.6g")
     little = littles_law(res.cases, res.scenario.simulation.warmup,
                          res.scenario.simulation.horizon)
     res.manifest = {
@@ -187,6 +194,7 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
                     "computed": res.computed, "reused": res.reused},
         "littles_law": little,
     }
+    res.manifest.update({k: v for k, v in (extra or {}).items() if v is not None})
     import json
 
     atomic_write_bytes(out / "manifest.json",

@@ -2,14 +2,18 @@
 
 A department accepts or bounces (推诿) each case it receives, queues it, sends a team and handles
 it. After resource sinking, part of its staff is stationed at streets; ``unit_for`` says which of
-its pools serves a case of a given street.
+its pools serves a case of a given street, and ``serve`` is one team's visit to a case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import simpy
 
 from sim.model.pool import Pool
+
+NAN = float("nan")
 
 
 class Department:
@@ -37,53 +41,155 @@ class Department:
         return self.calendar.add_working_hours(
             now, self._bounce_return() * self.calendar.hours_per_day) - now
 
-    def unit_for(self, street: int) -> Pool:
-        """The pool that takes a case of ``street``: its stationed team first, if it has one."""
+    def stationed_at(self, street: int) -> Pool | None:
+        """The team (or integrated centre) this department keeps at ``street``, if anyone."""
         team = self.teams.get(street)
-        if team is None or team.capacity == 0:
-            return self.central
-        if self.overflow == "central" and not team.idle_now and self.central.capacity > 0:
-            return self.central
-        return team
+        return team if team is not None and team.capacity > 0 else None
+
+    def unit_for(self, street: int) -> tuple[Pool, Callable[[], float] | None]:
+        """The pool that takes a case of ``street``, and the travel to use if not the pool's own.
+
+        The street's stationed team comes first. With ``overflow: central`` a case finding every
+        member of the team busy goes to the central pool instead (if anyone stayed there); with
+        ``overflow: wait`` it queues for the team. A street without a team is served by the
+        central pool; when sinking has left nobody central, by the least busy team of another
+        street, travelling as far as from headquarters (a street is never left unserved).
+        """
+        team = self.stationed_at(street)
+        central = self.central
+        if team is None:
+            if central.capacity > 0 or not self.teams:
+                return central, None
+            return _least_busy(self.teams.values()), central.travel
+        if self.overflow == "central" and central.capacity > 0 and not team.idle_now:
+            return central, None
+        return team, None
+
+
+class OffHours:
+    """The hours when ``office`` is closed: the on-call staff's calendar.
+
+    On-call staff are the department's own people, on call outside office hours; their pool's
+    open hours are the office's closed hours, so its utilisation is busy / on-call hours.
+    """
+
+    always_open = False
+
+    def __init__(self, office):
+        self.office = office
+
+    def is_open(self, t: float) -> bool:
+        return not self.office.is_open(t)
+
+    def next_open(self, t: float) -> float:
+        if not self.office.is_open(t):
+            return t
+        day = (t // 24.0) * 24.0
+        return day + self.office.close_at
+
+    def open_hours_between(self, start: float, end: float) -> float:
+        if end <= start:
+            return 0.0
+        return (end - start) - self.office.open_hours_between(start, end)
+
+
+def _least_busy(pools) -> Pool:
+    """The pool with the fewest cases per person (in service and queued); ties to the first."""
+    best, best_key = None, None
+    for pool in pools:
+        if pool.capacity == 0:
+            continue
+        res = pool.resource
+        key = (res.count + len(res.queue)) / pool.capacity
+        if best_key is None or key < best_key:
+            best, best_key = pool, key
+    return best
+
+
+def ask(visits, case: int, pool: Pool, whistled: bool, asked: float) -> int:
+    """Log a team asked to go to ``case`` (not yet set out: NaN times); returns its row.
+
+    A row is written when the team is asked, so that one that never sets out before the run
+    ends still shows, as never on site.
+    """
+    row = len(visits.case_id)
+    visits.add(case, pool.name, pool.department, whistled, asked, NAN, NAN)
+    return row
+
+
+def set_out(visits, row: int, pool: Pool, start: float, onsite: float) -> None:
+    """The team of ``row``, from ``pool``, sets out at ``start`` and is on site at ``onsite``."""
+    visits.pool[row] = pool.name
+    visits.t_start[row] = start
+    visits.t_onsite[row] = onsite
+
+
+def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | None = None):
+    """Get one person for a case: ``(pool it came from, granted request)``.
+
+    With ``on_call`` (a whistle out of office hours) the case first queues for the on-call
+    staff; if the office opens before one of them is free, it leaves that queue and queues for
+    ``pool`` instead, so the office staff take over what the night left.
+    """
+    if on_call is not None:
+        req = on_call.request(priority)
+        opens = pool.calendar.next_open(env.now)
+        yield req | env.timeout(max(0.0, opens - env.now))
+        if req.triggered:
+            return on_call, req
+        req.cancel()
+    req = pool.request(priority)
+    yield req
+    return pool, req
 
 
 def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: float,
-          outcomes, visits, whistled: bool = False, on_call_ok: bool = False):
+          outcomes, visits, whistled: bool = False, on_call: Pool | None = None,
+          asked_at: float | None = None, travel: Callable[[], float] | None = None):
     """One team of ``pool`` travels to ``case`` and does ``work`` hours of work on it.
 
     The case waits in the pool's queue; a person picked up while the pool is closed starts when
-    it opens (unless ``on_call_ok``). ``t_onsite`` records the first team on site.
+    it opens (on-call staff start at once, see ``acquire``). ``t_onsite`` records the first
+    team on site. ``asked_at`` is when the team was asked (the whistle, for a whistled case;
+    default now), ``travel`` a travel time to use instead of the pool's own (a team borrowed
+    from another street). In a preemptive pool a whistled case may interrupt this one: the
+    person leaves, the case queues again and resumes with the travel and work still left.
     """
     t_request = env.now
-    req = pool.request(priority)
-    yield req
-    now = env.now
+    row = ask(visits, case, on_call or pool, whistled,
+              t_request if asked_at is None else asked_at)
+    pool, req = yield from acquire(env, pool, priority, on_call)
+    if pool is on_call:
+        travel = None
     calendar = pool.calendar
-    if not on_call_ok and not calendar.always_open and not calendar.is_open(now):
-        yield env.timeout(calendar.next_open(now) - now)
-        now = env.now
-    travel = pool.travel()
-    onsite = now + travel
-    outcomes.wait_h[case] += now - t_request
-    if outcomes.t_onsite[case] != outcomes.t_onsite[case]:
-        outcomes.t_onsite[case] = onsite
-    visits.add(case, pool.name, pool.department, whistled, t_request, now, onsite)
-    remaining = travel + work
-    if pool.preemptive:
-        while True:
+    remaining = None  # travel and work left, once a person has been free for this case
+    while True:
+        start = None
+        try:
+            now = env.now
+            if pool is not on_call and not calendar.always_open and not calendar.is_open(now):
+                yield env.timeout(calendar.next_open(now) - now)
+                now = env.now
+            if remaining is None:
+                hours = (travel or pool.travel)()
+                onsite = now + hours
+                outcomes.wait_h[case] += now - t_request
+                if outcomes.t_onsite[case] != outcomes.t_onsite[case]:
+                    outcomes.t_onsite[case] = onsite
+                set_out(visits, row, pool, now, onsite)
+                remaining = hours + work
             start = env.now
-            try:
-                yield env.timeout(remaining)
-                pool.busy_hours += env.now - start
-                break
-            except simpy.Interrupt:
+            yield env.timeout(remaining)
+            pool.busy_hours += remaining
+            break
+        except simpy.Interrupt:  # preempted by a whistled case (preemptive pools only)
+            if start is not None:
                 pool.busy_hours += env.now - start
                 remaining -= env.now - start
-                pool.resource.release(req)
-                req = pool.request(priority)
-                yield req
-    else:
-        yield env.timeout(remaining)
-        pool.busy_hours += remaining
+            pool.resource.release(req)
+            queued = env.now
+            req = pool.request(priority)
+            yield req
+            outcomes.wait_h[case] += env.now - queued
     pool.served += 1
     pool.resource.release(req)

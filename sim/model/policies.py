@@ -25,7 +25,7 @@ from __future__ import annotations
 import simpy
 
 from sim.model.case import DEPARTMENT, STREET
-from sim.model.department import serve
+from sim.model.department import acquire, ask, serve, set_out
 from sim.model.pool import DIRECT, REFERRAL, WHISTLE
 
 ROUTE_STREET, ROUTE_CENTRE, ROUTE_REFER, ROUTE_WHISTLE = "street", "centre", "refer", "whistle"
@@ -69,8 +69,14 @@ class TriagePolicy:
                 or (failed_by_street and self.after_street_failure))
 
     def escalates(self, waited: float) -> bool:
-        """Whistle for a referred case that has waited too long (checked between referrals)."""
+        """Whistle for a referred case that has waited ``after_wait`` since its report."""
         return self.whistle_on and self.after_wait is not None and waited >= self.after_wait
+
+    def escalation_due(self, t_report: float) -> float:
+        """When a referred case reported at ``t_report`` escalates to a whistle (inf: never)."""
+        if self.whistle_on and self.after_wait is not None:
+            return t_report + self.after_wait
+        return float("inf")
 
 
 class CaseFlow:
@@ -127,6 +133,7 @@ class CaseFlow:
                     triage = street.triage_time()
                     yield env.timeout(triage)
                     street.dispatch.busy_hours += triage
+                    street.dispatch.served += 1
             if round_ == 0:
                 o.t_dispatch[i] = env.now
             route = self.triage.route(k, street, failed_by_street, len(depts), depts)
@@ -160,13 +167,15 @@ class CaseFlow:
 
     # ------------------------------------------------------------------ routes
     def by_street(self, i, k, street, depts):
-        """The street handles it: a stationed team for its department, else street staff."""
+        """The street handles it: a power it got with resource sinking goes to the stationed
+        team of the type's department (if the street has one), anything else to its staff."""
         self.o.handled_by[i] = STREET
-        if len(depts) == 1:
-            team = street.teams.get(depts[0])
-            if team is not None and team.capacity > 0:
-                yield from serve(self.env, team, i, DIRECT, self.work.item(i, 0), self.o,
-                                 self.visits)
+        if len(depts) == 1 and k in street.sunk_powers:
+            dept = self.w.departments[depts[0]]
+            if dept.stationed_at(street.index) is not None:
+                pool, travel = dept.unit_for(street.index)
+                yield from serve(self.env, pool, i, DIRECT, self.work.item(i, 0), self.o,
+                                 self.visits, travel=travel)
                 return
         yield from serve(self.env, street.staff, i, DIRECT, self.street_work(i, k), self.o,
                          self.visits)
@@ -178,7 +187,14 @@ class CaseFlow:
         yield from serve(self.env, street.centre, i, DIRECT, work, self.o, self.visits)
 
     def refer(self, i, k, street, depts, round_):
-        """Referral one department after another, through paperwork, bounces and misrouting."""
+        """Referral one department after another.
+
+        A department with a team stationed at the street (resource sinking) gets the case
+        straight from the street, which commands that team: no paperwork, no bouncing. Any
+        other department gets it through paperwork, may bounce it back and, the first time,
+        may be the wrong one (misrouting). With a whistle ``after_wait`` trigger the street
+        whistles for the departments still to come once the case has waited that long.
+        """
         env, o, w = self.env, self.o, self.w
         o.handled_by[i] = DEPARTMENT
         for j, d in enumerate(depts):
@@ -186,52 +202,88 @@ class CaseFlow:
                 yield from self.whistle(i, street, depts[j:], depts)
                 return
             dept = w.departments[d]
-            if round_ == 0 and j == 0 and self.misroute_u.item(i, 0) < self.misroute_p[k]:
-                wrong = w.wrong_department(d, self.misroute_u.item(i, 1))
-                if wrong is not None:
-                    o.handoffs[i] += 1
-                    yield env.timeout(wrong.paperwork(env.now))
-                    o.bounces[i] += 1
-                    yield env.timeout(wrong.bounce_back(env.now))
-            while True:
+            if dept.stationed_at(street.index) is None:
+                escalated = yield from self._paperwork(i, k, dept, d, misroute=round_ == 0
+                                                       and j == 0)
+                if escalated:
+                    yield from self.whistle(i, street, depts[j:], depts)
+                    return
+                priority = REFERRAL
+            else:
                 o.handoffs[i] += 1
-                yield env.timeout(dept.paperwork(env.now))
-                b = o.bounces[i]
-                if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
-                    o.bounces[i] += 1
-                    yield env.timeout(dept.bounce_back(env.now))
-                    continue
-                break
-            yield from serve(env, dept.unit_for(street.index), i, REFERRAL, self.work.item(i, j),
-                             o, self.visits)
+                priority = DIRECT
+            pool, travel = dept.unit_for(street.index)
+            yield from serve(env, pool, i, priority, self.work.item(i, j), o, self.visits,
+                             travel=travel)
+
+    def _paperwork(self, i, k, dept, d, misroute: bool):
+        """A referral's way to the department's desk: paperwork, misrouting and bounces.
+
+        Returns True when the whistle's ``after_wait`` passes on the way (the case escalates).
+        """
+        env, o, w = self.env, self.o, self.w
+        if misroute and self.misroute_u.item(i, 0) < self.misroute_p[k]:
+            wrong = w.wrong_department(d, self.misroute_u.item(i, 1))
+            if wrong is not None:
+                o.handoffs[i] += 1
+                if (yield from self._delay(i, wrong.paperwork(env.now))):
+                    return True
+                o.bounces[i] += 1
+                if (yield from self._delay(i, wrong.bounce_back(env.now))):
+                    return True
+        while True:
+            o.handoffs[i] += 1
+            if (yield from self._delay(i, dept.paperwork(env.now))):
+                return True
+            b = o.bounces[i]
+            if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
+                o.bounces[i] += 1
+                if (yield from self._delay(i, dept.bounce_back(env.now))):
+                    return True
+                continue
+            return False
+
+    def _delay(self, i, hours):
+        """Wait ``hours`` of referral delay, or until the case escalates; True if it did."""
+        env = self.env
+        due = self.triage.escalation_due(self.t_report[i])
+        if env.now + hours < due:
+            yield env.timeout(hours)
+            return False
+        yield env.timeout(max(0.0, due - env.now))
+        return True
 
     def whistle(self, i, street, summoned, all_depts):
-        """Whistle-and-report: every summoned department at once, joint work when all are in."""
-        env, o, w = self.env, self.o, self.w
+        """Whistle-and-report: every summoned department at once, joint work when all are in.
+
+        Each department's report deadline runs from this moment (``asked`` in the visits).
+        """
+        env, o = self.env, self.o
         o.handled_by[i] = DEPARTMENT
+        asked = env.now
         if not o.whistled[i]:
             o.whistled[i] = True
-            o.t_whistle[i] = env.now
+            o.t_whistle[i] = asked
         k = self.case_type[i]
         offset = len(all_depts) - len(summoned)
         if len(summoned) == 1:
             d = summoned[0]
             yield from self._summon_delay(i, k, d)
-            dept = w.departments[d]
-            pool, on_call = self._whistle_pool(dept, street)
+            pool, on_call, travel = self._whistle_pool(self.w.departments[d], street)
             yield from serve(env, pool, i, WHISTLE, self.work.item(i, offset), o, self.visits,
-                             whistled=True, on_call_ok=on_call)
+                             whistled=True, on_call=on_call, asked_at=asked, travel=travel)
             return
         arrived = [env.event() for _ in summoned]
         finished = env.event()
         for j, d in enumerate(summoned):
-            env.process(self._report(i, k, street, d, arrived[j], finished))
+            env.process(self._report(i, k, street, d, asked, arrived[j], finished))
         yield simpy.AllOf(env, arrived)
         work = self.joint(self.work[i, offset: offset + len(summoned)].tolist())
         yield env.timeout(work)
         finished.succeed()
 
     def _summon_delay(self, i, k, d):
+        """The whistle's signal; a department that refuses is whistled again."""
         env, o = self.env, self.o
         o.handoffs[i] += 1
         yield env.timeout(self.signal_delay)
@@ -245,30 +297,38 @@ class CaseFlow:
             return
 
     def _whistle_pool(self, dept, street):
-        now = self.env.now
-        if self.on_call and dept.on_call is not None and not dept.calendar.is_open(now):
-            return dept.on_call, True
-        return dept.unit_for(street.index), False
+        """Who answers a whistle: the unit for the street (and its travel if borrowed), and
+        the on-call staff first when the whistle comes out of office hours (if set)."""
+        pool, travel = dept.unit_for(street.index)
+        on_call = None
+        if self.on_call and dept.on_call is not None and not pool.calendar.is_open(self.env.now):
+            on_call = dept.on_call
+        return pool, on_call, travel
 
-    def _report(self, i, k, street, d, arrived, finished):
-        """One summoned department: signal, queue with priority, travel, wait for the others."""
+    def _report(self, i, k, street, d, asked, arrived, finished):
+        """One summoned department: signal, queue with priority, travel, wait for the others.
+
+        The team holds its person from the moment it sets out until the joint work is done.
+        """
         env, o = self.env, self.o
         yield from self._summon_delay(i, k, d)
         dept = self.w.departments[d]
-        pool, on_call = self._whistle_pool(dept, street)
+        pool, on_call, travel = self._whistle_pool(dept, street)
         t_request = env.now
-        req = pool.request(WHISTLE)
-        yield req
+        row = ask(self.visits, i, on_call or pool, True, asked)
+        pool, req = yield from acquire(env, pool, WHISTLE, on_call)
         now = env.now
         cal = pool.calendar
-        if not on_call and not cal.always_open and not cal.is_open(now):
+        if pool is on_call:
+            travel = None
+        elif not cal.always_open and not cal.is_open(now):
             yield env.timeout(cal.next_open(now) - now)
             now = env.now
         start = now
-        travel = pool.travel()
+        hours = (travel or pool.travel)()
         o.wait_h[i] += now - t_request
-        self.visits.add(i, pool.name, pool.department, True, t_request, now, now + travel)
-        yield env.timeout(travel)
+        set_out(self.visits, row, pool, now, now + hours)
+        yield env.timeout(hours)
         if o.t_onsite[i] != o.t_onsite[i]:
             o.t_onsite[i] = env.now
         arrived.succeed()

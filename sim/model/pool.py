@@ -8,12 +8,126 @@ until it opens before starting (work begun may finish after closing time).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from heapq import heapify, heappop, heappush
 
 import simpy
+from simpy.core import NORMAL
+from simpy.events import PENDING, Event
 
 # Queue priorities (lower is served first) where a pool distinguishes them.
 WHISTLE, DIRECT, REFERRAL = 0, 1, 2
+
+
+class Claim(Event):
+    """A request for one server of a ``Servers``: succeeds when a server is granted.
+
+    Use like a SimPy request: ``yield claim``, then ``servers.release(claim)``; or
+    ``with servers.request() as claim: yield claim`` (released on leaving the block).
+    """
+
+    __slots__ = ("resource", "held")
+
+    def __init__(self, env, resource):
+        self.env = env
+        self.callbacks = []
+        self._value = PENDING
+        self.resource = resource
+        self.held = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if self._value is PENDING:
+            self.resource.cancel(self)
+        elif exc_type is not GeneratorExit:   # like SimPy: no release when a generator is closed
+            self.resource.release(self)
+        return None
+
+
+class Servers:
+    """``capacity`` identical servers with a FIFO (or priority-ordered) queue: the semantics of
+    ``simpy.Resource`` / ``simpy.PriorityResource`` without their bookkeeping objects.
+
+    Why: a SimPy resource allocates and schedules a ``Release`` event on every release, keeps
+    ``users`` in a list it scans on release (slow with hundreds of staff), and re-sorts its whole
+    queue on every request. Here a release costs an event only when someone is waiting, and
+    the queue is a deque (FIFO) or a heap (priority, then arrival). Event order is SimPy's:
+    a request that finds a free server is granted at once (scheduled now); a release frees the
+    server at once, and the head of the queue is granted when the release is processed (a
+    scheduled event), as ``simpy.Resource`` does. ``count`` and ``queue`` are as in SimPy.
+    """
+
+    __slots__ = ("_env", "capacity", "count", "queue", "_prioritised", "_seq")
+
+    def __init__(self, env: simpy.Environment, capacity: int, prioritised: bool = False):
+        self._env = env
+        self.capacity = int(capacity)
+        self.count = 0
+        self._prioritised = prioritised
+        self.queue: deque | list = [] if prioritised else deque()
+        self._seq = 0
+
+    def request(self, priority: int = 0) -> Claim:
+        env = self._env
+        claim = Claim(env, self)
+        queue = self.queue
+        if self._prioritised:
+            self._seq += 1
+            heappush(queue, (priority, env._now, self._seq, claim))
+            if self.count < self.capacity:
+                self._grant(heappop(queue)[3])
+        elif self.count < self.capacity and not queue:
+            self._grant(claim)
+        else:
+            queue.append(claim)
+            if self.count < self.capacity:
+                self._grant(queue.popleft())
+        return claim
+
+    def _grant(self, claim: Claim) -> None:
+        self.count += 1
+        claim.held = True
+        claim._ok = True
+        claim._value = None
+        self._env.schedule(claim, NORMAL)
+
+    def release(self, claim: Claim) -> None:
+        """Give the server back (or leave the queue, for a claim not granted yet)."""
+        if not claim.held:
+            if claim._value is PENDING:
+                self.cancel(claim)
+            return
+        claim.held = False
+        self.count -= 1
+        if self.queue:
+            done = Event(self._env)
+            done._ok = True
+            done._value = None
+            done.callbacks.append(self._grant_head)
+            self._env.schedule(done, NORMAL)
+
+    def _grant_head(self, _event) -> None:
+        queue = self.queue
+        if queue and self.count < self.capacity:
+            self._grant(heappop(queue)[3] if self._prioritised else queue.popleft())
+
+    def cancel(self, claim: Claim) -> None:
+        """Withdraw a claim that is still waiting."""
+        if self._prioritised:
+            for k, item in enumerate(self.queue):
+                if item[3] is claim:
+                    self.queue.pop(k)
+                    heapify(self.queue)
+                    return
+        elif claim in self.queue:
+            self.queue.remove(claim)
+
+    @property
+    def users(self) -> int:
+        return self.count
 
 
 class Pool:
@@ -34,26 +148,20 @@ class Pool:
         self.busy_hours = 0.0
         self.served = 0
         self.preemptive = priority == "preemptive"
-        if priority == "preemptive":
-            self.resource = simpy.PreemptiveResource(env, max(self.capacity, 1))
-        elif priority == "non_preemptive":
-            self.resource = simpy.PriorityResource(env, max(self.capacity, 1))
-        else:
-            self.resource = simpy.Resource(env, max(self.capacity, 1))
         self.prioritised = priority != "none"
-        if self.capacity == 0:
-            # Nobody works here: requests wait for ever (and the case ends censored).
-            self.resource = simpy.Resource(env, 1)
-            self.resource.users.append(None)
-            self.prioritised = False
+        if priority == "preemptive" and self.capacity > 0:
+            self.resource = simpy.PreemptiveResource(env, self.capacity)
+        else:
+            # Nobody works in a pool of capacity 0: requests wait for ever (censored cases).
+            self.preemptive = False
+            self.prioritised = priority != "none" and self.capacity > 0
+            self.resource = Servers(env, self.capacity, self.prioritised)
 
     def request(self, priority: int):
         """Ask for one person; lower priority numbers are served first where that applies."""
-        if self.prioritised:
-            if self.preemptive:
-                return self.resource.request(priority=priority, preempt=priority == WHISTLE)
-            return self.resource.request(priority=priority)
-        return self.resource.request()
+        if self.preemptive:
+            return self.resource.request(priority=priority, preempt=priority == WHISTLE)
+        return self.resource.request(priority)
 
     @property
     def idle_now(self) -> bool:

@@ -24,6 +24,9 @@ class Street:
         self.triage_time = triage_time
         self.staff = staff
         self.powers = powers              # case-type indices the street handles itself
+        # Of those, the ones that came with resource sinking: handled by the stationed team of
+        # the type's department where the street has one (the powers came with the people).
+        self.sunk_powers: frozenset[int] = frozenset()
         self.verify_time = verify_time
         self.teams: dict[int, Pool] = {}  # department index -> stationed team
         self.centre: Pool | None = None

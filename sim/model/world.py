@@ -15,7 +15,7 @@ import simpy
 
 from sim.model.calendar import WorkingCalendar
 from sim.model.case import GRID, CaseOutcomes, VisitLog
-from sim.model.department import Department
+from sim.model.department import Department, OffHours
 from sim.model.grid import generate_cases
 from sim.model.policies import CaseFlow
 from sim.model.pool import Pool
@@ -64,11 +64,11 @@ class World:
                                  streams.draw(f"travel/{name}", cfg.travel_time), name,
                                  priority=priority)
             on_call = None
-            if wh.enabled and wh.after_hours == "on_call":
-                on_call = self._pool(f"{name}/on_call", "on_call",
-                                     max(1, math.ceil(wh.on_call_share * cfg.staff))
-                                     if cfg.staff > 0 else 0,
-                                     self.calendars["always"],
+            if wh.enabled and wh.after_hours == "on_call" and not cal.always_open:
+                # The department's own people on call out of office hours: not extra headcount.
+                people = (cfg.staff if cfg.staff >= UNLIMITED
+                          else max(1, math.ceil(wh.on_call_share * cfg.staff)) if cfg.staff else 0)
+                on_call = self._pool(f"{name}/on_call", "on_call", people, OffHours(cal),
                                      streams.draw(f"travel/{name}/on_call", cfg.travel_time),
                                      name, priority=priority)
             self.departments.append(Department(
@@ -97,6 +97,8 @@ class World:
             street = Street(name, s, dispatch,
                             streams.draw(f"triage/{name}", scenario.triage.time), staff, powers,
                             streams.draw(f"verify/{name}", verification))
+            street.sunk_powers = frozenset(type_index[t] for t in extra_powers
+                                           if t not in cfg.powers)
             for d, dept in enumerate(self.departments):
                 people = self.stationed[dept.name][s]
                 if people > 0:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,40 @@ SET_SOURCE = "--set"
 
 # --------------------------------------------------------------------------- reading files
 
+class _ScenarioYaml(yaml.SafeLoader):
+    """YAML as a researcher reads it: ``17:00`` stays a time of day (YAML 1.1 would read the
+    base-60 integer 1020, and ``1:30`` as 90), and a key given twice in one mapping is an error
+    (YAML would silently keep the last one: a wrong experiment)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+
+
+def _without_base_60(resolvers: dict) -> dict:
+    """YAML 1.1's implicit resolvers, except that base-60 numbers (``17:00``) stay strings."""
+    numbers = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    return {first: [(tag, re.compile(rf"(?!{_SEXAGESIMAL.pattern})(?:{rx.pattern})", re.X))
+                    if tag in numbers else (tag, rx) for tag, rx in pairs]
+            for first, pairs in resolvers.items()}
+
+
+_ScenarioYaml.yaml_implicit_resolvers = _without_base_60(yaml.SafeLoader.yaml_implicit_resolvers)
+
+
+def _yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_ScenarioYaml)  # noqa: S506 - a SafeLoader subclass
+
+
 def _read_yaml(path: Path) -> dict:
     try:
         text = path.read_text(encoding="utf-8")
@@ -37,7 +72,7 @@ def _read_yaml(path: Path) -> dict:
     except OSError as exc:
         raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = _yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -95,7 +130,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not all(keys):
         raise ScenarioError([Problem(SET_SOURCE, key, "empty key in path")])
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = _yaml_load(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
     return keys, value
@@ -253,8 +288,13 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
     seen: set = set()
     for err in exc.errors():
         path = _data_path(raw, err["loc"])
-        if err["type"] == "extra_forbidden" and err["loc"] and err["loc"][-1] not in path:
-            path.append(err["loc"][-1])
+        if (err["type"] in ("extra_forbidden", "missing") and err["loc"]
+                and isinstance(err["loc"][-1], str) and err["loc"][-1] not in path):
+            path.append(err["loc"][-1])  # the key itself is not in the data: name it
+        if err["type"] == "model_attributes_type" and "per_department" in err["loc"]:
+            # ``work: {mean: 2h}``: a distribution without its kind, read as per-department.
+            path = path[:-1]
+            err = {**err, "type": "union_tag_not_found"}
         shown = list(path)
         if len(path) >= 3 and tuple(path[:3]) in aliases:
             shown = [*aliases[tuple(path[:3])], *path[3:]]
@@ -280,11 +320,16 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
                 hint = _did_you_mean(name, known)
                 out.append((f"{path}[{i}]", f"unknown {what} {name!r}{hint}"))
 
+    def need_one(name: str, known: set, what: str, path: str) -> None:
+        if name not in known:
+            out.append((path, f"unknown {what} {name!r}{_did_you_mean(name, known)} "
+                              f"(defined: {', '.join(sorted(known))})"))
+
     for name, street in s.streets.items():
-        need([street.calendar], cals, "calendar", f"streets.{name}.calendar")
+        need_one(street.calendar, cals, "calendar", f"streets.{name}.calendar")
         need(street.powers, types_, "case type", f"streets.{name}.powers")
     for name, dept in s.departments.items():
-        need([dept.calendar], cals, "calendar", f"departments.{name}.calendar")
+        need_one(dept.calendar, cals, "calendar", f"departments.{name}.calendar")
     for name, ct in s.case_types.items():
         need(ct.departments, depts, "department", f"case_types.{name}.departments")
         if len(set(ct.departments)) != len(ct.departments):

@@ -43,6 +43,8 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -105,26 +107,29 @@ class Simulation(Model):
     warmup: Duration = Field(default=0, ge=0)
     drain_limit: Duration = Field(default=90 * 24, ge=0)
 
-    @model_validator(mode="after")
-    def _warmup_inside(self):
-        if self.warmup >= self.horizon:
-            raise ValueError(f"warmup ({self.warmup:g}h) must be shorter than the horizon "
-                             f"({self.horizon:g}h)")
-        return self
+    @field_validator("warmup")
+    @classmethod
+    def _warmup_inside(cls, warmup: float, info: ValidationInfo) -> float:
+        # A field validator (not a model one), so that the error names simulation.warmup.
+        horizon = info.data.get("horizon")
+        if horizon is not None and warmup >= horizon:
+            raise ValueError(f"warmup ({warmup:g}h) must be shorter than the horizon "
+                             f"({horizon:g}h)")
+        return warmup
 
 
 class District(Model):
     grid_heterogeneity_cv: float = Field(default=0.0, ge=0)
     hour_profile: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [1.0] * 24)
 
-    @model_validator(mode="after")
-    def _profile(self):
-        if len(self.hour_profile) != 24:
-            raise ValueError(f"hour_profile needs 24 values (one per hour), got "
-                             f"{len(self.hour_profile)}")
-        if sum(self.hour_profile) <= 0:
-            raise ValueError("hour_profile must have a positive sum")
-        return self
+    @field_validator("hour_profile")
+    @classmethod
+    def _profile(cls, profile: list[float]) -> list[float]:
+        if len(profile) != 24:
+            raise ValueError(f"needs 24 values (one per hour), got {len(profile)}")
+        if sum(profile) <= 0:
+            raise ValueError("must have a positive sum")
+        return profile
 
 
 class Calendar(Model):

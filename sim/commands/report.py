@@ -1,0 +1,32 @@
+"""``govsim report DIR``: a self-contained HTML study report of a run, compare or sweep folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report", help="write an HTML study report (STRESS-DES sections) of a result folder",
+        description="Write DIR/report.html: one self-contained file (figures embedded) with the "
+                    "STRESS-DES sections: objectives, scenarios and their differences, model "
+                    "logic, data and assumptions, experimentation, implementation, results.")
+    p.add_argument("folder", help="result folder of govsim run, compare or sweep")
+    p.add_argument("--out", default=None, help="output file (default DIR/report.html)")
+    p.add_argument("--scenario-file", dest="scenario_files", action="append", default=[],
+                   metavar="YAML", help="scenario file to read parameter comments from, if the "
+                                        "recorded command does not lead to it (repeatable)")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    from sim.report import build_report
+
+    try:
+        path = build_report(args.folder, args.out, args.scenario_files)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: {path}")
+    return 0

@@ -1,0 +1,75 @@
+"""``govsim warmup SCENARIO``: suggest a warm-up with MSER-5 on the backlog series."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from sim.analysis.warmup import suggest_warmup
+from sim.experiment.runner import _json_default, run_scenarios
+from sim.experiment.workspace import atomic_write_bytes
+from sim.scenario.loader import load_scenario
+from sim.scenario.units import format_duration, parse_duration
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "warmup", help="suggest a warm-up period (MSER-5)",
+        description="Run SCENARIO, sample the backlog (cases reported and not yet resolved) "
+                    "every --step over the horizon, average it over replications and apply "
+                    "MSER-5 to find how much of the start to discard. Replications are stored "
+                    "in --out (default results/warmup-<name>/) and resumed like govsim run.")
+    p.add_argument("scenario", help="scenario YAML file")
+    from sim.cli import add_run_args
+
+    add_run_args(p)
+    p.add_argument("--step", default="1h", help="sampling interval of the backlog (default 1h)")
+    p.add_argument("--period", default="1w",
+                   help="cycle removed from the backlog before MSER (default 1w: office hours "
+                        "make a weekly cycle; 0 for none)")
+    p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    p.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario, args.overrides)
+    step = parse_duration(args.step)
+    out = Path(args.out) if args.out else Path("results") / f"warmup-{scenario.name}"
+    [res] = run_scenarios([scenario], args.reps, args.seed, [out], backend=args.backend,
+                          workers=args.workers, scheduler=args.scheduler, force=args.force,
+                          quiet=args.quiet, write_outputs=False, desc="warm-up runs")
+    horizon = scenario.simulation.horizon
+    found = suggest_warmup(res.cases, horizon, step, period=parse_duration(args.period))
+    suggestion = format_duration(found.warmup_h)
+    each = ", ".join(format_duration(h) for h in found.per_replication_h)
+    print(f"{scenario.name}: MSER-5 on the backlog of {args.reps} replications "
+          f"(sampled every {format_duration(step)}, batches of {format_duration(found.batch_h)}, "
+          f"horizon {format_duration(horizon)}"
+          + (", weekly cycle removed" if found.period_h == 168 else
+             f", cycle of {format_duration(found.period_h)} removed" if found.period_h else "")
+          + ")")
+    print(f"  suggested warm-up: {suggestion} (current setting: "
+          f"{format_duration(scenario.simulation.warmup)})")
+    print(f"  per replication alone: {each}")
+    if found.at_limit:
+        print("  warning: the minimum is at half the horizon: the backlog may not settle; "
+              "try a longer horizon", file=sys.stderr)
+    print(f"  to use it: --set simulation.warmup={suggestion}")
+    record = {"scenario": scenario.name, "seed": args.seed, "replications": args.reps,
+              "step_h": step, "period_h": found.period_h, "batch_h": found.batch_h, "warmup_h": found.warmup_h,
+              "batches_dropped": found.batches_dropped, "at_limit": found.at_limit,
+              "per_replication_h": found.per_replication_h,
+              "mser": list(found.statistic), "command": ["govsim", *sys.argv[1:]]}
+    atomic_write_bytes(out / "warmup.json",
+                       json.dumps(record, indent=2, default=_json_default).encode())
+    found.series.to_csv(out / "backlog.csv", float_format="%.6g")
+    if not args.no_figures:
+        from sim.plots import warmup_figure
+
+        path = warmup_figure(found.series, found.statistic, found.warmup_h, found.batch_h,
+                             out / "figures" / "warmup.png", title=scenario.name)
+        print(f"figure: {path}")
+    print(f"results: {out}/ (warmup.json, backlog.csv)")
+    return 0

@@ -1,0 +1,164 @@
+"""Comparisons: several scenarios on common random numbers, with paired differences.
+
+``run_compare`` runs every scenario with the same seed and replications (so replication ``r`` of
+each sees the same cases), all in one pool of tasks, and writes under ``DIR``:
+
+``DIR/<scenario name>/``   a normal run folder per scenario (resumable like ``govsim run``);
+``DIR/comparison.csv``     per metric, case type and scenario: value, CI half-width, paired
+                           difference to the first scenario and its CI;
+``DIR/per_replication.csv`` the per-replication metrics the comparison is computed from;
+``DIR/figures/``           overlaid ECDFs with replication bands, paired differences with CIs;
+``DIR/manifest.json``      ``"kind": "compare"``, the scenarios, seed, replications, timings.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.compare import comparison_table
+from sim.experiment.runner import (
+    ScenarioResult,
+    _json_default,
+    git_commit,
+    package_versions,
+    run_scenarios,
+    write_run_outputs,
+)
+from sim.experiment.workspace import OutputConflict, atomic_write_bytes
+from sim.scenario.loader import resolved_dict, scenario_from_dict
+from sim.scenario.schema import Scenario
+
+
+@dataclass
+class CompareResult:
+    """Everything a comparison produced."""
+
+    results: list[ScenarioResult]
+    per_rep: pd.DataFrame
+    table: pd.DataFrame
+    out: Path | None = None
+    precision: dict | None = None
+    wall_s: float = 0.0
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def names(self) -> list[str]:
+        return [r.scenario.name for r in self.results]
+
+
+def distinct_names(scenarios: list[Scenario], hints: list[str] | None = None
+                   ) -> list[Scenario]:
+    """Rename scenarios that share a name (by ``hints``, e.g. file stems, then a counter)."""
+    names = [s.name for s in scenarios]
+    if len(set(names)) == len(names):
+        return scenarios
+    hints = hints or names
+    out, seen = [], set()
+    for s, hint in zip(scenarios, hints, strict=True):
+        name = s.name if names.count(s.name) == 1 else hint
+        base, k = name, 2
+        while name in seen:
+            name, k = f"{base}-{k}", k + 1
+        seen.add(name)
+        if name != s.name:
+            s = scenario_from_dict(resolved_dict(s) | {"name": name}, source=s.name)
+        out.append(s)
+    return out
+
+
+def check_folder(out: Path, kind: str, identity: dict, force: bool) -> None:
+    """Refuse a folder whose manifest describes another experiment (unless ``force``)."""
+    path = out / "manifest.json"
+    if not path.exists() or force:
+        return
+    try:
+        found = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    mine = {"kind": kind, **identity}
+    theirs = {k: found.get(k) for k in mine}
+    if theirs != mine:
+        raise OutputConflict(
+            f"{out} holds another experiment ({found.get('kind', 'run')}: "
+            f"{', '.join(map(str, found.get('scenarios', []) or [found.get('base', '?')]))}, "
+            f"seed {found.get('seed')}); use --force to replace it, or choose another --out")
+
+
+def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | None = None,
+                backend: str = "serial", workers: int | None = None,
+                scheduler: str | None = None, force: bool = False, quiet: bool = True,
+                confidence: float = 0.95, command: list[str] | None = None,
+                figures: bool = True, target_precision: float | None = None,
+                precision_metric: str = "p90_h", max_reps: int = 200) -> CompareResult:
+    """Run ``scenarios`` on common random numbers; compare each with the first."""
+    if len(scenarios) < 2:
+        raise ValueError("a comparison needs at least two scenarios")
+    started = time.perf_counter()
+    names = [s.name for s in scenarios]
+    if out is not None:
+        out = Path(out)
+        check_folder(out, "compare", {"scenarios": names, "seed": seed}, force)
+    outs = [out / n if out is not None else None for n in names]
+    run_kw = dict(backend=backend, workers=workers, scheduler=scheduler, quiet=quiet,
+                  desc="compare")
+    precision = None
+    if target_precision is not None:
+        from sim.experiment.precision import run_to_precision
+
+        results, precision = run_to_precision(
+            scenarios, reps, seed, target_precision, precision_metric, max_reps, outs,
+            force=force, confidence=confidence, **run_kw)
+    else:
+        results = run_scenarios(scenarios, reps, seed, outs, force=force, confidence=confidence,
+                                write_outputs=False, **run_kw)
+    per_rep = pd.concat([r.per_rep for r in results], ignore_index=True)
+    table = comparison_table(per_rep, confidence)
+    res = CompareResult(results, per_rep, table, out, precision,
+                        wall_s=time.perf_counter() - started)
+    if out is not None:
+        command = command if command is not None else sys.argv
+        for r in results:
+            write_run_outputs(r, backend, workers, command, confidence, figures=figures)
+        write_compare_outputs(res, seed, backend, workers, command, confidence, figures)
+    return res
+
+
+def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: int | None,
+                          command: list[str], confidence: float, figures: bool = True) -> None:
+    out = res.out
+    out.mkdir(parents=True, exist_ok=True)
+    res.table.to_csv(out / "comparison.csv", index=False, float_format="%.6g")
+    res.per_rep.to_csv(out / "per_replication.csv", index=False, float_format="%.6g")
+    reps = res.results[0].reps
+    res.manifest = {
+        "kind": "compare",
+        "scenarios": res.names,
+        "baseline": res.names[0],
+        "folders": {r.scenario.name: str(r.out) for r in res.results},
+        "seed": seed,
+        "replications": reps,
+        "common_random_numbers": True,
+        "confidence": confidence,
+        "precision": res.precision,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": command,
+        "backend": backend,
+        "workers": workers,
+        "timings": {"wall_s": res.wall_s,
+                    "computed": {r.scenario.name: r.computed for r in res.results},
+                    "reused": {r.scenario.name: r.reused for r in res.results}},
+    }
+    atomic_write_bytes(out / "manifest.json",
+                       json.dumps(res.manifest, indent=2, default=_json_default).encode())
+    if figures:
+        from sim.plots import comparison_figures
+
+        comparison_figures({r.scenario.name: r.cases for r in res.results}, res.table,
+                           out / "figures", confidence=confidence)

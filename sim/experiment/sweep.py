@@ -1,0 +1,232 @@
+"""Sweeps: a full factorial over scenario parameters, every point on common random numbers.
+
+``--vary reform.sinking.fraction=0,0.25,0.5`` gives one factor; several ``--vary`` give their
+full factorial. Each point is the base scenario with ``--set key=value`` for its values, named
+``<base>[fraction=0.25,…]``, and run with the same seed as every other point, so neighbouring
+points differ by the parameter, not by the luck of the draw. Output under ``DIR``:
+
+``DIR/points/<id>/``  a normal run folder per point (resumable);
+``DIR/sweep.csv``     one row per point, case type and metric: the varied values as columns,
+                      ``value``, ``value_hw`` and the paired difference to the first point;
+``DIR/figures/``      one line plot per metric against the first varied key, with CI bands;
+``DIR/manifest.json`` ``"kind": "sweep"``, the base scenario, the factors and the points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.analysis.compare import comparison_table
+from sim.experiment.compare import check_folder
+from sim.experiment.runner import (
+    ScenarioResult,
+    _json_default,
+    git_commit,
+    package_versions,
+    run_scenarios,
+    write_run_outputs,
+)
+from sim.experiment.workspace import atomic_write_bytes
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.loader import SET_SOURCE, parse_override, resolved_dict, scenario_from_dict
+from sim.scenario.schema import Scenario
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``v1,v2,…`` at commas outside brackets and braces (``[a, b]`` stays one value)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts]
+
+
+def parse_vary(text: str) -> tuple[str, list[Any]]:
+    """``a.b=v1,v2,…`` → (``"a.b"``, [v1, v2, …]) with each value typed as YAML."""
+    if "=" not in text:
+        raise ScenarioError([Problem("--vary", text, "expected KEY.PATH=V1,V2,...")])
+    key, raw = text.split("=", 1)
+    values = []
+    for part in split_values(raw):
+        if not part:
+            raise ScenarioError([Problem("--vary", key, f"empty value in {raw!r}")])
+        values.append(parse_override(f"{key}={part}")[1])
+    return key.strip(), values
+
+
+def factorial(vary: dict[str, list]) -> list[dict[str, Any]]:
+    """Every combination of the varied values, the first key varying slowest."""
+    keys = list(vary)
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*vary.values())]
+
+
+def _short_keys(keys: list[str]) -> dict[str, str]:
+    """The last part of each key, or the whole key where two last parts collide."""
+    last = [k.split(".")[-1] for k in keys]
+    return {k: (s if last.count(s) == 1 else k) for k, s in zip(keys, last, strict=True)}
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value) if not isinstance(value, str) else value
+
+
+def point_label(point: dict[str, Any]) -> str:
+    short = _short_keys(list(point))
+    return ",".join(f"{short[k]}={_text(v)}" for k, v in point.items())
+
+
+def point_scenario(base: Scenario, point: dict[str, Any]) -> Scenario:
+    """The base scenario with the point's values set (validated like ``--set``)."""
+    overrides = [f"{k}={json.dumps(v)}" for k, v in point.items()]
+    data = resolved_dict(base) | {"name": f"{base.name}[{point_label(point)}]"}
+    try:
+        return scenario_from_dict(data, overrides, source=base.name)
+    except ScenarioError as exc:
+        where = f" (sweep point {point_label(point)})"
+        raise ScenarioError([Problem("--vary" if p.source == SET_SOURCE else p.source, p.path,
+                                     p.message + where) for p in exc.problems]) from None
+
+
+def point_id(index: int, point: dict[str, Any]) -> str:
+    label = re.sub(r"[^A-Za-z0-9=.,_+-]", "_", point_label(point))
+    return f"{index:03d}_{label}"[:80]
+
+
+@dataclass
+class SweepResult:
+    """Everything a sweep produced."""
+
+    base: Scenario
+    vary: dict[str, list]
+    points: list[dict[str, Any]]
+    ids: list[str]
+    results: list[ScenarioResult]
+    per_rep: pd.DataFrame
+    """Per-replication metrics, one column per varied key."""
+    table: pd.DataFrame
+    """The ``sweep.csv`` table."""
+    out: Path | None = None
+    wall_s: float = 0.0
+    manifest: dict = field(default_factory=dict)
+
+
+def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
+              out: Path | None = None, backend: str = "serial", workers: int | None = None,
+              scheduler: str | None = None, force: bool = False, quiet: bool = True,
+              confidence: float = 0.95, command: list[str] | None = None,
+              figures: bool = True) -> SweepResult:
+    """Run every point of the factorial ``vary`` on common random numbers."""
+    if not vary or any(not v for v in vary.values()):
+        raise ValueError("a sweep needs at least one key with at least one value")
+    started = time.perf_counter()
+    points = factorial(vary)
+    scenarios = [point_scenario(base, p) for p in points]
+    ids = [point_id(i, p) for i, p in enumerate(points)]
+    if out is not None:
+        out = Path(out)
+        identity = {"base": base.name, "base_key": _base_key(base), "vary": vary, "seed": seed}
+        check_folder(out, "sweep", identity, force)
+    outs = [out / "points" / i if out is not None else None for i in ids]
+    results = run_scenarios(scenarios, reps, seed, outs, backend=backend, workers=workers,
+                            scheduler=scheduler, force=force, quiet=quiet,
+                            confidence=confidence, write_outputs=False,
+                            desc=f"sweep ({len(points)} points)")
+    per_rep = sweep_per_rep(results, points, ids)
+    table = sweep_table(per_rep, list(vary), confidence)
+    res = SweepResult(base, vary, points, ids, results, per_rep, table, out,
+                      wall_s=time.perf_counter() - started)
+    if out is not None:
+        command = command if command is not None else sys.argv
+        for r in results:
+            write_run_outputs(r, backend, workers, command, confidence, figures=False)
+        write_sweep_outputs(res, seed, backend, workers, command, confidence, figures)
+    return res
+
+
+def _base_key(base: Scenario) -> str:
+    text = json.dumps(resolved_dict(base), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def sweep_per_rep(results: list[ScenarioResult], points: list[dict], ids: list[str]
+                  ) -> pd.DataFrame:
+    frames = []
+    for r, point, pid in zip(results, points, ids, strict=True):
+        frame = r.per_rep.copy()
+        frame.insert(1, "point", pid)
+        for i, (k, v) in enumerate(point.items()):
+            frame.insert(2 + i, k, _column_value(v))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _column_value(value: Any) -> Any:
+    return value if isinstance(value, (int, float, str, bool)) else json.dumps(value)
+
+
+def sweep_table(per_rep: pd.DataFrame, keys: list[str], confidence: float = 0.95
+                ) -> pd.DataFrame:
+    """One row per point, case type and metric: the varied values, value, CI half-width and the
+    paired difference to the first point."""
+    table = comparison_table(per_rep, confidence)
+    points = per_rep[["scenario", "point", *keys]].drop_duplicates("scenario")
+    table = points.merge(table, on="scenario", how="right")
+    cols = ["point", *keys, "case_type", "metric", "value", "value_hw", "diff", "diff_lo",
+            "diff_hi", "reps", "scenario"]
+    return table[cols]
+
+
+def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int | None,
+                        command: list[str], confidence: float, figures: bool = True) -> None:
+    out = res.out
+    out.mkdir(parents=True, exist_ok=True)
+    res.table.to_csv(out / "sweep.csv", index=False, float_format="%.6g")
+    res.per_rep.to_csv(out / "per_replication.csv", index=False, float_format="%.6g")
+    res.manifest = {
+        "kind": "sweep",
+        "base": res.base.name,
+        "base_key": _base_key(res.base),
+        "base_scenario": resolved_dict(res.base),
+        "vary": res.vary,
+        "points": [{"id": i, "scenario": r.scenario.name, "values": p}
+                   for i, r, p in zip(res.ids, res.results, res.points, strict=True)],
+        "seed": seed,
+        "replications": res.results[0].reps,
+        "common_random_numbers": True,
+        "confidence": confidence,
+        "versions": package_versions(),
+        "git_commit": git_commit(),
+        "command": command,
+        "backend": backend,
+        "workers": workers,
+        "timings": {"wall_s": res.wall_s,
+                    "computed": {i: r.computed for i, r in zip(res.ids, res.results,
+                                                               strict=True)},
+                    "reused": {i: r.reused for i, r in zip(res.ids, res.results,
+                                                           strict=True)}},
+    }
+    atomic_write_bytes(out / "manifest.json",
+                       json.dumps(res.manifest, indent=2, default=_json_default).encode())
+    if figures:
+        from sim.plots import sweep_figures
+
+        sweep_figures(res.table, list(res.vary), out / "figures", title=res.base.name,
+                      confidence=confidence)
