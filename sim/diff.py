@@ -37,9 +37,13 @@ class Difference:
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     """``{key.path: leaf value}``; lists of mappings get ``[i]`` paths, other lists are leaves
-    (a list of department names is one value: its order matters and so does its length)."""
+    (a list of department names is one value: its order matters and so does its length), and
+    so is a distribution (a mapping with a ``kind``): ``fixed 2h`` becoming ``lognormal(mean
+    2h, cv 0.5)`` is one change, not five."""
     out: dict[str, Any] = {}
-    if isinstance(data, Mapping):
+    if isinstance(data, Mapping) and "kind" in data and prefix:
+        out[prefix] = {k: v for k, v in data.items() if v is not None}
+    elif isinstance(data, Mapping):
         if not data and prefix:
             out[prefix] = {}
         for key, value in data.items():
@@ -72,6 +76,9 @@ def show(value: Any) -> str:
         return "(absent)"
     if isinstance(value, float):
         return f"{value:g}"
+    if isinstance(value, Mapping) and "kind" in value:
+        params = ", ".join(f"{k} {show(v)}" for k, v in value.items() if k != "kind")
+        return f"{value['kind']}({params})"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -16,6 +16,8 @@ from sim.analysis.summary import ALL, METRIC_LABELS  # noqa: E402
 
 LOG_FLOOR_H = 0.05
 """On a log axis, times below 3 minutes are drawn at 3 minutes."""
+ECDF_POINTS = 3000
+"""An ECDF with more points than this is drawn through this many of them (evenly in rank)."""
 
 
 def _long_tail(x: np.ndarray) -> bool:
@@ -84,7 +86,12 @@ def response_figures(cases: pd.DataFrame, folder: Path, title: str = "") -> list
         total = len(x) + censored
         if len(x):
             xs = np.sort(x)
-            ax.step(xs, np.arange(1, len(xs) + 1) / total, where="post", color="#4477aa")
+            ys = np.arange(1, len(xs) + 1) / total
+            if len(xs) > ECDF_POINTS:
+                # Drawing 100k steps costs seconds and looks the same as a few thousand.
+                keep = np.unique(np.linspace(0, len(xs) - 1, ECDF_POINTS).astype(int))
+                xs, ys = xs[keep], ys[keep]
+            ax.step(xs, ys, where="post", color="#4477aa")
             if _long_tail(x):
                 ax.set_xscale("log")
                 ax.set_xlim(left=max(LOG_FLOOR_H, xs[xs > 0].min() if (xs > 0).any() else 1))
@@ -300,9 +307,9 @@ def sweep_figures(table: pd.DataFrame, keys: list[str], folder: Path, title: str
 # --------------------------------------------------------------------------- warm-up
 
 def warmup_figure(series: pd.DataFrame, statistic: np.ndarray, warmup_h: float, batch_h: float,
-                  path: Path, title: str = "") -> Path:
-    """Backlog over time (each replication and their mean) with the suggested warm-up, and the
-    MSER statistic against the truncation point."""
+                  path: Path, title: str = "", analysed: np.ndarray | None = None) -> Path:
+    """Backlog over time (each replication, their mean and ``analysed``, the series MSER saw)
+    with the suggested warm-up, and the MSER statistic against the truncation point."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), height_ratios=[2, 1])
@@ -310,6 +317,9 @@ def warmup_figure(series: pd.DataFrame, statistic: np.ndarray, warmup_h: float, 
     for col in series.columns:
         top.plot(t_days, series[col], color="#bbbbbb", lw=0.6)
     top.plot(t_days, series.mean(axis=1), color="#4477aa", lw=1.5, label="mean of replications")
+    if analysed is not None:
+        top.plot(t_days, analysed, color="#228833", lw=1.5,
+                 label="cycle removed (what MSER sees)")
     top.axvline(warmup_h / 24, color="#cc3311", ls="--", lw=1.2,
                 label=f"suggested warm-up {warmup_h / 24:.1f} d")
     top.set_ylabel("cases in system")

@@ -216,36 +216,23 @@ def comment_chain(path: Path) -> list[YamlComments]:
     return chain
 
 
-def comment_for(path: str, chain: list[YamlComments]) -> tuple[str, str]:
-    """The comment documenting a resolved key path, and the file it comes from.
-
-    The most specific documented prefix wins, children over parents; a street's field falls
-    back to ``street_defaults.<field>``.
-    """
-    parts = path.split(".")
-    candidates = [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
-    if parts[0] == "streets" and len(parts) >= 3:
-        fallback = ".".join(["street_defaults", *parts[2:]])
-        candidates.insert(1, fallback)
-    for key in candidates:
-        for comments in reversed(chain):
-            if key in comments.by_key:
-                return comments.by_key[key], comments.path.name
-    return "", ""
-
-
 def find_scenario_files(study: Study, extra: Iterable[str | Path] = ()) -> dict[str, Path]:
     """Scenario name -> the YAML file it was loaded from, when it can be found.
 
-    Candidates are the ``.yaml`` arguments of the recorded command (and ``extra``), tried as
-    given, relative to the result folder and its parents, and in the bundled ``scenarios/``.
-    A file counts only if its ``name`` matches a scenario of the study.
+    Candidates are ``extra``, the ``.yaml`` arguments of the recorded command (tried as given,
+    relative to the result folder and its parents, and in the bundled ``scenarios/``), then every
+    file of ``./scenarios/`` and the bundled ``scenarios/``. A file counts only if its ``name``
+    matches a scenario of the study; ``data_section`` then checks that it resolves to the
+    scenario that was run.
     """
     import yaml
 
     args = [str(a) for a in extra]
     for m in [study.manifest, *[r.manifest for r in study.runs]]:
         args += [a for a in m.get("command") or [] if str(a).endswith((".yaml", ".yml"))]
+    # Then any scenario file of the current and the bundled scenarios folders, by name.
+    for folder in (Path.cwd() / "scenarios", Path(__file__).resolve().parents[1] / "scenarios"):
+        args += sorted(str(p) for p in folder.glob("*.yaml"))
     roots = [Path.cwd(), study.folder, *study.folder.resolve().parents,
              Path(__file__).resolve().parents[1]]
     wanted = {r.name for r in study.runs} | {study.manifest.get("base", "")}
@@ -280,13 +267,15 @@ _DURATION_FIELDS = {"mean", "value", "low", "high", "mode", "scale", "median"}
 
 def describe_distribution(d: Any, unit: str = "h") -> str:
     """``lognormal(mean 50min, cv 0.4)``; ``unit='working days'`` for paperwork delays."""
-    data = d.model_dump() if hasattr(d, "model_dump") else dict(d)
+    data = d.model_dump(by_alias=True) if hasattr(d, "model_dump") else dict(d)
     kind = data.pop("kind")
     parts = []
     for key, value in data.items():
         if value is None:
             continue
-        if key == "values":
+        if isinstance(value, bool):
+            parts.append(f"{key} {value}")
+        elif key == "values":
             parts.append(f"{len(value)} observed values")
         elif key in _DURATION_FIELDS and unit == "h":
             parts.append(f"{key} {format_duration(float(value))}")
@@ -328,9 +317,12 @@ def case_routes(s: Scenario) -> dict[str, str]:
         if len(with_power) == len(s.streets):
             out[name] = "street (on its power list)"
             continue
-        if (sk.enabled and sk.integrated_centre and n > 1 and sk.fraction_for(ct.departments[0])
-                and (not sk.centre_departments
-                     or all(d in sk.centre_departments for d in ct.departments))):
+        # The centre pools the stationed teams (of centre_departments, if listed); it takes a
+        # multi-department case only when every department it needs is a member.
+        members = {d for d in s.departments if sk.fraction_for(d) > 0
+                   and (not sk.centre_departments or d in sk.centre_departments)}
+        if (sk.enabled and sk.integrated_centre and n > 1
+                and all(d in members for d in ct.departments)):
             route = "integrated enforcement centre (one visit)"
         elif wh.enabled and (wh.trigger.types == "all" or name in wh.trigger.types
                              or (wh.trigger.min_departments is not None
@@ -471,7 +463,6 @@ h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #4477aa;padding
 table{border-collapse:collapse;margin:.6em 0;font-size:.86em}
 th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.sig td{background:#fff6e0}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.85em;color:#555}
 .src{color:#1a6b2e}.assume{color:#a0522d}.muted{color:#666;font-size:.9em}
@@ -484,16 +475,19 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (), row_class=None) -> str:
-    numeric = set(numeric)
+def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (),
+               markup: dict | None = None) -> str:
+    """A DataFrame as an HTML table; cell text is escaped, except that a column in ``markup``
+    is rendered by its function (which must escape what it does not mark up)."""
+    numeric, markup = set(numeric), markup or {}
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     rows = []
-    for i, (_, r) in enumerate(frame.iterrows()):
-        cls = f' class="{row_class(i, r)}"' if row_class and row_class(i, r) else ""
+    for _, r in frame.iterrows():
         cells = "".join(
+            f"<td>{markup[c](v)}</td>" if c in markup else
             f'<td class="num">{esc(v)}</td>' if c in numeric else f"<td>{esc(v)}</td>"
             for c, v in r.items())
-        rows.append(f"<tr{cls}>{cells}</tr>")
+        rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -556,8 +550,9 @@ def objectives_section(study: Study) -> str:
     else:
         question = (f"Estimate the distribution of response times of scenario "
                     f"<b>{esc(names[0])}</b>, with confidence intervals.")
+    shown = study.runs[:1] if study.kind == "sweep" else study.runs
     descs = "".join(f"<li><b>{esc(r.name)}</b>: {esc(r.scenario.description or '(no description)')}"
-                    "</li>" for r in study.runs[:12])
+                    "</li>" for r in shown)
     return _section("objectives", "1. Objectives", f"""
 <p>{question}</p>
 <p>The model (govsim) is a discrete-event simulation of grassroots urban governance in a city
@@ -627,18 +622,17 @@ def _case_type_table(s: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _department_table(s: Scenario, pools: pd.DataFrame | None) -> pd.DataFrame:
+def _department_table(s: Scenario) -> pd.DataFrame:
+    sk = s.reform.sinking
     rows = []
     for name, d in s.departments.items():
         cal = s.calendars[d.calendar]
         row = {"department": f"{name} {d.label}".strip(), "staff": _staff(d.staff),
                "calendar": f"{d.calendar} ({', '.join(cal.days)} "
                            f"{format_duration(cal.open)}–{format_duration(cal.close)})",
-               "travel": describe_distribution(d.travel_time)}
-        if pools is not None and len(pools):
-            central = pools[(pools["department"] == name) & (pools["kind"] == "central")]
-            if len(central):
-                row["central utilisation"] = _pct(float(central["utilisation"].iloc[0]))
+               "travel from headquarters": describe_distribution(d.travel_time)}
+        if sk.enabled:
+            row["share stationed at streets"] = _pct(sk.fraction_for(name))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -649,12 +643,25 @@ def logic_section(study: Study) -> str:
              "pool (a person per case; queues wait for a free person, and a person starts only "
              "while the pool's calendar is open) → closing.</p>"]
     runs = study.runs if study.kind == "compare" else study.runs[:1]
-    for r in runs:
-        if len(runs) > 1:
-            parts.append(f"<h3>{esc(r.name)}</h3>")
-        parts += [f"<p>{p}</p>" for p in case_flow_paragraphs(r.scenario)]
-        parts.append("<h4>Case types</h4>" + html_table(_case_type_table(r.scenario)))
-        parts.append("<h4>Departments</h4>" + html_table(_department_table(r.scenario, r.pools)))
+    first_paras: list[str] = []
+    first_tables: tuple = ()
+    for i, r in enumerate(runs):
+        paras = case_flow_paragraphs(r.scenario)
+        tables = (_case_type_table(r.scenario), _department_table(r.scenario))
+        if i == 0:
+            first_paras, first_tables = paras, tables
+            if len(runs) > 1:
+                parts.append(f"<h3>{esc(r.name)}</h3>")
+            parts += [f"<p>{p}</p>" for p in paras]
+        else:
+            # Later scenarios: only what reads differently from the first.
+            parts.append(f"<h3>{esc(r.name)}: what differs from {esc(runs[0].name)}</h3>")
+            changed = [p for p in paras if p not in first_paras]
+            parts += [f"<p>{p}</p>" for p in changed] or ["<p>The same description.</p>"]
+        if i == 0 or not tables[0].equals(first_tables[0]):
+            parts.append("<h4>Case types</h4>" + html_table(tables[0]))
+        if i == 0 or not tables[1].equals(first_tables[1]):
+            parts.append("<h4>Departments</h4>" + html_table(tables[1]))
     if study.kind == "sweep":
         parts.append("<p class=muted>Described for the first sweep point; the others differ "
                      "only in the varied keys.</p>")
@@ -667,36 +674,73 @@ def _tag(comment: str) -> str:
     return text.replace("ASSUMPTION", '<span class="assume">ASSUMPTION</span>')
 
 
+def _node(data: Any, path: str) -> Any:
+    """The value at a dotted key path of nested dicts (``None`` if absent)."""
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def node_text(node: Any, unit: str = "h") -> str:
+    """A resolved value in words: a distribution described, a small mapping inline, a large
+    one summarised."""
+    if isinstance(node, dict) and "kind" in node:
+        return describe_distribution({k: v for k, v in node.items() if v is not None}, unit)
+    if isinstance(node, dict):
+        leaves = flatten(node)
+        if len(leaves) > 6:
+            return f"({len(leaves)} values: see the logic tables and the full list below)"
+        return "; ".join(f"{k}={show(v)}" for k, v in leaves.items())
+    return show(node)
+
+
 def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFrame:
     """Every documented key path: resolved value, comment and file (for the data section)."""
     from sim.scenario.loader import resolved_dict
 
-    flat = flatten(resolved_dict(scenario))
+    data = resolved_dict(scenario)
     documented: dict[str, tuple[str, str]] = {}
     for comments in chain:
         for key, text in comments.by_key.items():
             documented[key] = (text, comments.path.name)
     rows = []
     for key, (text, source) in documented.items():
-        if key.startswith("street_defaults"):
-            field_ = key.split(".", 1)[1] if "." in key else ""
-            values = [v for p, v in flat.items() if p.startswith("streets.")
-                      and p.split(".", 2)[-1].startswith(field_)] if field_ else []
-            value = (show(values[0]) if values and all(v == values[0] for v in values)
-                     else "per street" if values else "")
+        if key.startswith("street_defaults."):
+            field_ = key.split(".", 1)[1]
+            values = [node_text(_node(street, field_)) for street in data["streets"].values()]
+            value = (values[0] if values and all(v == values[0] for v in values)
+                     else "varies by street")
+        elif key == "street_defaults":
+            value = ""
         else:
-            under = {p: v for p, v in flat.items() if p == key or p.startswith(key + ".")}
-            if len(under) == 1:
-                value = show(next(iter(under.values())))
-            elif under:
-                value = "; ".join(f"{p[len(key) + 1:]}={show(v)}" for p, v in under.items())
-            else:
-                value = ""
+            value = node_text(_node(data, key),
+                              "working days" if key.endswith("_working_days") else "h")
         if len(value) > 160:
             value = value[:157] + "…"
         rows.append({"key path": key, "resolved value": value, "comment / source": text,
                      "file": source})
     return pd.DataFrame(rows, columns=["key path", "resolved value", "comment / source", "file"])
+
+
+def _file_mismatch(path: Path, scenario: Scenario) -> str:
+    """A warning if the file no longer resolves to the scenario that was run."""
+    from sim.diff import diff_scenarios
+    from sim.scenario.errors import ScenarioError
+    from sim.scenario.loader import load_scenario
+
+    try:
+        diffs = diff_scenarios(load_scenario(path), scenario)
+    except ScenarioError:
+        return f"{path.name} no longer validates; the values below are the run's."
+    if not diffs:
+        return ""
+    paths = ", ".join(d.path for d in diffs[:5]) + (" …" if len(diffs) > 5 else "")
+    return (f"{path.name} now resolves differently from the run in {len(diffs)} key path(s) "
+            f"({paths}): edited since, or changed by --set. The values below are the run's; "
+            "the comments are the file's.")
 
 
 def data_section(study: Study, files: dict[str, Path]) -> str:
@@ -720,22 +764,20 @@ def data_section(study: Study, files: dict[str, Path]) -> str:
             continue
         chain = comment_chain(path)
         new = [c for c in chain if c.path not in shown_files]
+        mismatch = _file_mismatch(path, r.scenario) if study.kind != "sweep" else ""
         shown_files.update(c.path for c in chain)
         parts.append(f"<h3>{esc(r.name)} <span class=muted>({esc(path.name)}"
                      + (", extends " + ", ".join(esc(c.path.name) for c in chain[:-1])
                         if len(chain) > 1 else "") + ")</span></h3>")
+        if mismatch:
+            parts.append(f"<p class=assume>{esc(mismatch)}</p>")
         for c in new:
             if c.header:
                 parts.append(f"<p class=muted><b>{esc(c.path.name)}:</b> "
                              + _tag(c.header).replace("\n", "<br>") + "</p>")
         rows = parameter_rows(r.scenario, new if new else chain[-1:])
         if len(rows):
-            body = html_table(rows.assign(**{"comment / source":
-                                             rows["comment / source"].map(lambda x: x)}))
-            # Tags are added after escaping (html_table escapes cell text).
-            for text in rows["comment / source"]:
-                body = body.replace(f"<td>{esc(text)}</td>", f"<td>{_tag(text)}</td>", 1)
-            parts.append(body)
+            parts.append(html_table(rows, markup={"comment / source": _tag}))
     first = study.runs[0]
     flat = flatten(resolved_dict(first.scenario))
     full = pd.DataFrame([{"key path": k, "value": show(v)} for k, v in flat.items()])
@@ -815,15 +857,18 @@ def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
 
 
 def _sweep_display(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    from sim.analysis.summary import METRIC_LABELS
+
     data = table[table["case_type"] == "ALL"]
     rows = []
-    for point, g in data.groupby("point", sort=False):
+    for _, g in data.groupby("point", sort=False):
         row = {k: g[k].iloc[0] for k in keys if k in g}
         for _, r in g.iterrows():
             m = r["metric"]
             if m in ("n", "censored"):
                 continue
-            row[m] = fmt_ci(r["value"], r.get("value_hw"), 1, m in _PCT_METRICS)
+            row[METRIC_LABELS.get(m, m)] = fmt_ci(r["value"], r.get("value_hw"), 1,
+                                                  m in _PCT_METRICS)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
+import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,18 +52,47 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     """Build, run and record one replication of ``scenario``."""
     started = time.perf_counter()
     world = World(scenario, Streams(seed, replication)).run()
-    cases = case_table(world, scenario, replication)
-    end_time = float(np.nanmax([world.end_time, *cases["t_resolved"].dropna().tail(1)]))
+    t_resolved = np.frombuffer(world.outcomes.t_resolved, dtype=float)
+    resolved_rows = np.flatnonzero(~np.isnan(t_resolved))
+    last = t_resolved[resolved_rows[-1:]].tolist()   # the last resolved case, in case order
+    end_time = float(np.nanmax([world.end_time, *last]))
+    pools = pool_table(world, scenario, replication, end_time)
+    records = _records(world)
+    big = len(t_resolved) >= LARGE_RUN
+    # The world is a web of references (environment, processes, pools, the case flow): once it
+    # is dropped and collected, the case draws it holds (work contents, uniforms, recall delays)
+    # are freed before the tables are built, so the two never sit in memory together.
+    del world, t_resolved
+    if big:
+        gc.collect()
+    visits = visit_table(records, scenario, replication)
+    records.visits = None
+    cases = case_table(records, scenario, replication)
     return Replication(
         scenario=scenario.name, seed=seed, replication=replication, cases=cases,
-        pools=pool_table(world, scenario, replication, end_time),
-        visits=visit_table(world, scenario, replication), end_time=end_time,
-        wall_s=time.perf_counter() - started)
+        pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started)
+
+
+LARGE_RUN = 100_000
+"""From this many cases on, a replication collects its model's memory before writing the table
+(a full collection costs a few milliseconds: not worth it for small runs)."""
+
+
+def _records(world: World) -> types.SimpleNamespace:
+    """What the tables need of a run world: a few case attributes, outcomes and visits."""
+    c = world.cases
+    attributes = types.SimpleNamespace(
+        t_occur=c.t_occur, t_report=c.t_report, case_type=c.case_type, street=c.street,
+        grid=c.grid, discovered_by=c.discovered_by)
+    return types.SimpleNamespace(cases=attributes, outcomes=world.outcomes,
+                                 visits=world.visits, end_time=world.end_time)
 
 
 def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFrame:
+    """One row per case, in the columns of ``CASE_COLUMNS``. ``world`` is a run ``World`` or
+    anything with its ``cases`` (attribute columns), ``outcomes`` and ``end_time``."""
     c, o = world.cases, world.outcomes
-    n = len(c)
+    n = len(c.t_occur)
     type_names = list(scenario.case_types)
     street_names = list(scenario.streets)
     limit = scenario.simulation.horizon + scenario.simulation.drain_limit
@@ -77,7 +109,7 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
     unknown = ~resolved & ~((end - t_report) > deadlines)
     met[unknown] = pd.NA
     frame = pd.DataFrame({
-        "scenario": pd.Categorical([scenario.name] * n),
+        "scenario": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [scenario.name]),
         "replication": np.full(n, replication, dtype=np.int32),
         "case_id": np.arange(n, dtype=np.int64),
         "case_type": pd.Categorical.from_codes(c.case_type.astype(np.int16), type_names),
@@ -104,7 +136,8 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
         "reopens": np.asarray(o.reopens, dtype=np.int16),
         "in_warmup": ~(t_report >= scenario.simulation.warmup),
     })
-    return frame[CASE_COLUMNS]
+    # Selecting columns copies the whole frame: only when the order is not already right.
+    return frame if list(frame.columns) == CASE_COLUMNS else frame[CASE_COLUMNS]
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:
@@ -137,3 +170,20 @@ def visit_table(world: World, scenario: Scenario, replication: int) -> pd.DataFr
     frame.insert(0, "replication", replication)
     frame.insert(0, "scenario", scenario.name)
     return frame
+
+
+class _CallableModule(types.ModuleType):
+    """``sim.run`` is both this module and the API function ``sim.run(scenario, reps, seed)``.
+
+    Importing a submodule binds its name on the package, so once anything has imported
+    ``sim.run`` (every experiment does), ``sim.run`` is this module, not the function that
+    ``sim/__init__`` re-exports lazily. Calling the module forwards to the API function.
+    """
+
+    def __call__(self, *args, **kwargs):
+        from sim.api import run
+
+        return run(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

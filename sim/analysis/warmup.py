@@ -97,6 +97,8 @@ class WarmupResult:
     """Length of the cycle removed before MSER (0: none)."""
     series: pd.DataFrame
     """Backlog per replication (columns) over time (index, hours)."""
+    analysed: np.ndarray
+    """The series MSER was applied to: the replication mean with the cycle removed."""
     statistic: np.ndarray
     """MSER statistic for each number of dropped batches."""
     per_replication_h: list[float] = field(default_factory=list)
@@ -118,7 +120,9 @@ def suggest_warmup(cases: pd.DataFrame, horizon: float, step: float = 1.0,
     def cut(x: np.ndarray) -> tuple[int, np.ndarray]:
         return mser(deseasonalise(x, cycle), batch)
 
-    d, stat = cut(series.mean(axis=1).to_numpy())
+    analysed = deseasonalise(series.mean(axis=1).to_numpy(), cycle)
+    d, stat = mser(analysed, batch)
     each = [cut(series[c].to_numpy())[0] * batch * step for c in series.columns]
     return WarmupResult(warmup_h=d * batch * step, batches_dropped=d, batch_h=batch * step,
-                        step_h=step, period_h=period if cycle > 1 else 0.0, series=series, statistic=stat, per_replication_h=each)
+                        step_h=step, period_h=period if cycle > 1 else 0.0, series=series,
+                        analysed=analysed, statistic=stat, per_replication_h=each)

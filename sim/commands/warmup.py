@@ -54,8 +54,8 @@ def main(args: argparse.Namespace) -> int:
           f"{format_duration(scenario.simulation.warmup)})")
     print(f"  per replication alone: {each}")
     if found.at_limit:
-        print("  warning: the minimum is at half the horizon: the backlog may not settle; "
-              "try a longer horizon", file=sys.stderr)
+        print("  warning: the minimum is at the end of the search (half the horizon): the "
+              "backlog may still be drifting; check the figure, or try a longer horizon")
     print(f"  to use it: --set simulation.warmup={suggestion}")
     record = {"scenario": scenario.name, "seed": args.seed, "replications": args.reps,
               "step_h": step, "period_h": found.period_h, "batch_h": found.batch_h, "warmup_h": found.warmup_h,
@@ -69,7 +69,8 @@ def main(args: argparse.Namespace) -> int:
         from sim.plots import warmup_figure
 
         path = warmup_figure(found.series, found.statistic, found.warmup_h, found.batch_h,
-                             out / "figures" / "warmup.png", title=scenario.name)
+                             out / "figures" / "warmup.png", title=scenario.name,
+                             analysed=found.analysed if found.period_h else None)
         print(f"figure: {path}")
     print(f"results: {out}/ (warmup.json, backlog.csv)")
     return 0

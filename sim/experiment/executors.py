@@ -65,7 +65,7 @@ def _dask(payload, workers, scheduler) -> Iterator[Replication]:
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+                               processes=True, dashboard_address=":0")
         client = Client(cluster)
     try:
         futures = [client.submit(_task, *args, pure=False) for args in payload]

@@ -49,6 +49,8 @@ class WorkingCalendar:
         if self.always_open:
             return t + hours
         whole_weeks = int(hours // self.hours_per_week)
+        if whole_weeks and hours == whole_weeks * self.hours_per_week:
+            whole_weeks -= 1  # exactly N weeks of work end at a closing time, not after it
         t += whole_weeks * WEEK
         hours -= whole_weeks * self.hours_per_week
         t = self.next_open(t)

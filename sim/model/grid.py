@@ -20,6 +20,18 @@ from sim.model.streams import Streams
 BOUNCE_DRAWS = 6
 """Uniforms kept per case for bounce decisions; further bounces are not drawn (accepted)."""
 
+_BELOW_ONE = np.float32(1.0) - np.finfo(np.float32).epsneg
+
+
+def _uniforms32(rng: np.random.Generator, shape) -> np.ndarray:
+    """Uniforms on [0, 1) drawn as float64 (the stream is unchanged) and kept as float32.
+
+    They only decide events of probability p by ``u < p``; rounding to float32 moves a
+    decision only if u lies within 3e-8 of p, and halves the memory they take (the largest
+    per-case attributes). Rounding never reaches 1.0: the result stays in [0, 1).
+    """
+    return np.minimum(rng.random(shape).astype(np.float32), _BELOW_ONE)
+
 
 def grid_weights(streams: Streams, street_name: str, grids: int, cv: float) -> tuple:
     """Relative occurrence weights of a street's grids and a uniform per grid for coverage."""
@@ -91,9 +103,9 @@ def generate_cases(scenario, streams: Streams, coverage_override: float | None =
             for j, dept in enumerate(ct.departments):
                 work[:, j] = ct.work_for(dept).sample(streams.rng(f"{key}/work/{dept}"), n)
             rng = streams.rng(f"{key}/decisions")
-            bounce_u = rng.random((n, BOUNCE_DRAWS))
-            quality_u = rng.random((n, rounds))
-            misroute_u = rng.random((n, 2))
+            bounce_u = _uniforms32(rng, (n, BOUNCE_DRAWS))
+            quality_u = _uniforms32(rng, (n, rounds))
+            misroute_u = _uniforms32(rng, (n, 2))
             recall = scenario.reopen.citizen_recall.sample(streams.rng(f"{key}/recall"),
                                                            n * rounds).reshape(n, rounds)
             parts.append(dict(
@@ -105,10 +117,15 @@ def generate_cases(scenario, streams: Streams, coverage_override: float | None =
                 misroute_u=misroute_u, recall_delay=recall))
     if not parts:
         return _empty(width, rounds)
-    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     # Ties are broken by street and type so that the order never depends on anything else.
-    order = np.lexsort((merged["case_type"], merged["street"], merged["t_occur"]))
-    return CaseAttributes(**{k: v[order] for k, v in merged.items()})
+    order = np.lexsort(tuple(np.concatenate([p[k] for p in parts])
+                             for k in ("case_type", "street", "t_occur")))
+    # Merge and reorder one column at a time, dropping the parts' copy as we go, so that the
+    # peak is the attributes once plus one column, not three times the attributes.
+    columns = {}
+    for key in list(parts[0]):
+        columns[key] = np.concatenate([p.pop(key) for p in parts])[order]
+    return CaseAttributes(**columns)
 
 
 def _empty(width: int, rounds: int) -> CaseAttributes:

@@ -22,6 +22,8 @@ Routes:
 
 from __future__ import annotations
 
+from array import array
+
 import simpy
 
 from sim.model.case import DEPARTMENT, STREET
@@ -105,7 +107,7 @@ class CaseFlow:
         a = world.cases
         self.case_type = a.case_type.tolist()
         self.street_of = a.street.tolist()
-        self.t_report = a.t_report.tolist()
+        self.t_report = array("d", a.t_report.tobytes())   # 8 bytes a case, not a float object
         self.work = a.work
         self.bounce_u = a.bounce_u
         self.quality_u = a.quality_u

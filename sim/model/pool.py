@@ -27,14 +27,17 @@ class Claim(Event):
     ``with servers.request() as claim: yield claim`` (released on leaving the block).
     """
 
-    __slots__ = ("resource", "held")
-
     def __init__(self, env, resource):
         self.env = env
         self.callbacks = []
         self._value = PENDING
         self.resource = resource
         self.held = False
+
+    def cancel(self) -> None:
+        """Leave the queue if not granted yet (as SimPy's ``Request.cancel``)."""
+        if self._value is PENDING:
+            self.resource.cancel(self)
 
     def __enter__(self):
         return self
@@ -124,10 +127,6 @@ class Servers:
                     return
         elif claim in self.queue:
             self.queue.remove(claim)
-
-    @property
-    def users(self) -> int:
-        return self.count
 
 
 class Pool:

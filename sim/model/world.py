@@ -36,6 +36,10 @@ def expected_department_work(scenario: Scenario) -> dict[str, list[float]]:
     return out
 
 
+SOURCE_CHUNK = 4096
+"""Cases the source turns into Python numbers at a time."""
+
+
 class World:
     """Everything one replication needs: the district's units, its cases and the flow."""
 
@@ -169,14 +173,22 @@ class World:
             self.all_done.succeed()
 
     # ------------------------------------------------------------------ the run
-    def _source(self, order: np.ndarray, times: list):
+    def _source(self, order: np.ndarray, times: np.ndarray, until: float):
         env, life, process = self.env, self.flow.life, self.env.process
-        for i, t in zip(order.tolist(), times, strict=True):
-            delay = t - env.now
-            if delay > 0:
-                yield env.timeout(delay)
-            self._open += 1
-            process(life(i))
+        # The schedule becomes Python numbers a chunk at a time: a long run never holds all
+        # its report times and case ids as Python objects at once.
+        for start in range(0, len(order), SOURCE_CHUNK):
+            chunk = slice(start, start + SOURCE_CHUNK)
+            for i, t in zip(order[chunk].tolist(), times[chunk].tolist(), strict=True):
+                delay = t - env.now
+                if delay > 0:
+                    yield env.timeout(delay)
+                self._open += 1
+                process(life(i))
+        # Cases occur until the horizon (and on-spot fixes finish on their own): the run lasts
+        # at least that long even when the flow empties earlier, or has nothing to carry.
+        if until > env.now:
+            yield env.timeout(until - env.now)
         self._source_done = True
         if self._open == 0 and not self.all_done.triggered:
             self.all_done.succeed()
@@ -195,7 +207,9 @@ class World:
                 o.t_resolved[i] = o.t_closed[i] = done
         flow = np.flatnonzero(reported & ~c.on_spot)
         order = flow[np.argsort(c.t_report[flow], kind="stable")]
-        env.process(self._source(order, c.t_report[order].tolist()))
+        until = max([self.scenario.simulation.horizon,
+                     *(o.t_resolved[i] for i in spot.tolist() if o.t_resolved[i] <= limit)])
+        env.process(self._source(order, c.t_report[order], until))
         env.run(until=env.any_of([self.all_done, env.timeout(limit)]))
         self.end_time = env.now
         return self

@@ -61,7 +61,7 @@ _ScenarioYaml.yaml_implicit_resolvers = _without_base_60(yaml.SafeLoader.yaml_im
 
 
 def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_ScenarioYaml)  # noqa: S506 - a SafeLoader subclass
+    return yaml.load(text, Loader=_ScenarioYaml)  # safe: a SafeLoader subclass
 
 
 def _read_yaml(path: Path) -> dict:
@@ -91,12 +91,14 @@ def _deep_merge(base: dict, over: Mapping, origins: dict, source: str, prefix: t
     for key, value in over.items():
         path = (*prefix, key)
         if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            # Merged key by key: the keys record their own files; the mapping keeps its
+            # origin, so that what the parent set is still blamed on the parent.
             _deep_merge(base[key], value, origins, source, path)
         else:
             base[key] = copy.deepcopy(value)
             for known in [p for p in origins if p[: len(path)] == path]:
                 del origins[known]
-        origins[path] = source
+            origins[path] = source
     return base
 
 

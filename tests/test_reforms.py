@@ -1,0 +1,196 @@
+"""The reform mechanisms on small controlled scenarios (issue 3), and common random numbers
+across the bundled scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.analysis.reform_metrics import report_metrics
+from sim.model.streams import Streams
+from sim.model.world import World
+from sim.run import case_table, pool_table, run_replication, visit_table
+from sim.scenario import load_scenario, scenario_from_dict
+from tests.conftest import SCENARIOS, tiny_dict
+
+
+def _run(data: dict, seed: int = 1):
+    """World, cases, visits and pools of one replication of ``data``."""
+    s = scenario_from_dict(data)
+    world = World(s, Streams(seed, 0)).run()
+    return world, case_table(world, s, 0), visit_table(world, s, 0), \
+        pool_table(world, s, 0, world.end_time)
+
+
+def _whistle(**block) -> dict:
+    return {"whistle": {"enabled": True, **block}}
+
+
+def _four_weeks(**changes) -> dict:
+    """``tiny_dict`` with four weeks of cases (about 190), for counting tests."""
+    return tiny_dict(simulation={"horizon": "28d", "warmup": "1d", "drain_limit": "60d"},
+                     **changes)
+
+
+# ---------------------------------------------------------------------------- whistle
+def test_with_ample_staff_every_whistled_case_is_on_site_within_the_deadline():
+    data = _four_weeks(reform=_whistle(trigger={"types": "all"}, signal_delay="10min",
+                                     report_within="30min", after_hours="on_call",
+                                     bounce_factor=0))
+    data["departments"] = {d: {"staff": "unlimited", "travel_time": {"kind": "fixed",
+                                                                      "value": "15min"}}
+                           for d in ("um", "housing")}
+    _, cases, visits, _ = _run(data)
+    whistled = visits[visits["whistled"]]
+    assert len(whistled) > 100
+    report = whistled["t_onsite"] - whistled["t_request"]
+    assert report.notna().all() and (report <= 0.5 + 1e-9).all()
+    w = cases[cases["whistled"]]
+    assert ((w["t_onsite"] - w["t_whistle"]) <= 0.5 + 1e-9).all()
+    per = report_metrics(visits, cases, 0.5)
+    assert (per["on_time_share"] == 1.0).all()
+
+    # The same with one person per department and office hours only: many are late.
+    data["departments"] = {"um": {"staff": 1}, "housing": {"staff": 1}}
+    data["reform"]["whistle"]["after_hours"] = "office"
+    _, cases, visits, _ = _run(data)
+    per = report_metrics(visits, cases, 0.5).set_index("department")
+    assert per.loc["ALL", "on_time_share"] < 0.5
+
+
+@pytest.mark.parametrize("factor", [0.0, 1.0])
+def test_bounce_factor_zero_means_no_bounces(factor: float):
+    data = _four_weeks(reform=_whistle(bounce_factor=factor))
+    for ct in data["case_types"].values():
+        ct.update(bounce_prob=0.5, misroute_prob=0.3)
+    _, cases, _, _ = _run(data)
+    assert cases["whistled"].any() and not cases["whistled"].all()  # both routes are taken
+    if factor == 0:
+        assert cases["bounces"].sum() == 0
+    else:  # the control: the same cases do bounce without the assessment power
+        assert cases["bounces"].sum() > 20
+
+
+@pytest.mark.parametrize("joint_work", ["max", "sum"])
+def test_joint_handling_starts_only_when_the_last_team_is_on_site(joint_work: str):
+    data = _four_weeks(reform=_whistle(trigger={"min_departments": 2}, joint_work=joint_work))
+    data["case_types"]["joint"]["rate"] = 0.2
+    data["departments"] = {
+        "um": {"staff": 3, "travel_time": {"kind": "lognormal", "mean": "1h", "cv": 0.5}},
+        "housing": {"staff": 2, "travel_time": {"kind": "fixed", "value": "15min"}}}
+    world, cases, visits, _ = _run(data)
+    joint = cases[(cases["case_type"] == "joint") & cases["whistled"] & (cases["reopens"] == 0)
+                  & cases["resolved"]]
+    assert len(joint) > 50
+    arrivals = visits[visits["case_id"].isin(joint["case_id"])].groupby("case_id")["t_onsite"]
+    assert (arrivals.count() == 2).all()           # both departments reported to each
+    last, first = arrivals.max(), arrivals.min()
+    assert ((last - first) > 0.1).mean() > 0.3     # teams often arrive apart
+    ids = joint["case_id"].to_numpy()
+    work = world.cases.work[ids, :2]
+    expected = work.max(axis=1) if joint_work == "max" else work.sum(axis=1)
+    resolved = joint.set_index("case_id")["t_resolved"]
+    np.testing.assert_allclose(resolved.loc[ids].to_numpy(),
+                               last.loc[ids].to_numpy() + expected, rtol=0, atol=1e-9)
+
+
+def test_a_stuck_referral_is_whistled_after_the_wait():
+    data = _four_weeks(reform=_whistle(trigger={"types": [], "min_departments": None,
+                                              "after_street_failure": False,
+                                              "after_wait": "1d"}))
+    data["referral"] = {"admin_delay_working_days": {"kind": "fixed", "value": 10}}
+    _, cases, _, _ = _run(data)
+    flow = cases[cases["handled_by"] == "department"]
+    assert len(flow) > 100 and flow["whistled"].all()
+    np.testing.assert_allclose(flow["t_whistle"] - flow["t_report"], 24.0, atol=1e-9)
+
+
+def test_preemptive_priority_runs_every_case_to_its_end():
+    data = tiny_dict(reform=_whistle(priority="preemptive", trigger={"types": ["joint"]}))
+    data["departments"] = {"um": {"staff": 2}, "housing": {"staff": 1}}
+    _, cases, visits, pools = _run(data)
+    assert cases.loc[cases["t_report"].notna(), "resolved"].all()
+    started = visits.dropna(subset=["t_start"])
+    assert (started["t_start"] >= started["t_request"]).all()
+    assert (pools["busy_hours"] >= 0).all()
+
+
+# ---------------------------------------------------------------------------- sinking
+@pytest.mark.parametrize("allocation", ["proportional", "equal"])
+@pytest.mark.parametrize("overflow", ["central", "wait"])
+def test_sinking_nothing_reproduces_the_baseline_exactly(allocation: str, overflow: str):
+    base = tiny_dict()
+    sunk = tiny_dict(reform={"sinking": {"enabled": True, "fraction": 0.0,
+                                         "allocation": allocation, "overflow": overflow,
+                                         "integrated_centre": True}})
+    _, a, va, pa = _run(base, seed=3)
+    _, b, vb, pb = _run(sunk, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(va, vb)
+    pd.testing.assert_frame_equal(pa, pb)
+
+
+@pytest.mark.parametrize("whistle", [False, True])
+def test_sinking_everyone_without_overflow_leaves_the_central_pools_idle(whistle: bool):
+    data = tiny_dict(reform={"sinking": {"enabled": True, "fraction": 1.0,
+                                         "overflow": "wait"},
+                             "whistle": {"enabled": whistle}})
+    data["departments"] = {"um": {"staff": 4}, "housing": {"staff": 1}}  # housing: 1 street
+    world, cases, _, pools = _run(data)
+    central = pools[pools["kind"] == "central"]
+    assert len(central) == 2
+    assert (central["staff"] == 0).all()
+    assert (central["busy_hours"] == 0).all() and (central["served"] == 0).all()
+    assert pools.loc[pools["kind"] == "stationed", "busy_hours"].sum() > 0
+    # The street without a housing team borrows the other's: nobody is left unserved.
+    assert world.stationed["housing"] in ([1, 0], [0, 1])
+    assert cases.loc[cases["t_report"].notna(), "resolved"].all()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(um=st.integers(0, 60), housing=st.integers(0, 60),
+       fraction=st.floats(0, 1), housing_fraction=st.floats(0, 1),
+       allocation=st.sampled_from(["proportional", "equal"]), centre=st.booleans(),
+       streets=st.integers(1, 6))
+def test_headcount_is_preserved_under_every_allocation(um, housing, fraction, housing_fraction,
+                                                       allocation, centre, streets):
+    data = tiny_dict(reform={"sinking": {
+        "enabled": True, "fraction": {"um": fraction, "housing": housing_fraction},
+        "allocation": allocation, "integrated_centre": centre}})
+    data["simulation"] = {"horizon": "1d", "drain_limit": "1d"}
+    data["streets"] = {f"s{k}": {"grids": 3 + 7 * k} for k in range(streets)}
+    data["departments"] = {"um": {"staff": um}, "housing": {"staff": housing}}
+    world = World(scenario_from_dict(data), Streams(1, 0))
+    staffed = [p for p in world.pools if p.kind in ("central", "stationed", "centre")]
+    assert sum(p.capacity for p in staffed) == um + housing
+    for dept, staff, f in (("um", um, fraction), ("housing", housing, housing_fraction)):
+        teams = world.stationed[dept]
+        assert all(t >= 0 for t in teams)
+        assert sum(teams) == round(f * staff)
+        central = next(p for p in world.pools if p.name == f"{dept}/central")
+        assert central.capacity + sum(teams) == staff
+    for street in world.streets:
+        if street.centre is not None:
+            members = [world.stationed[world.departments[d].name][street.index]
+                       for d in street.centre_departments]
+            assert street.centre.capacity == sum(members)
+
+
+# ---------------------------------------------------------------------------- CRN
+def test_every_bundled_scenario_sees_the_same_cases():
+    """Common random numbers: the reforms never shift the case streams."""
+    keys = ["case_id", "case_type", "street", "grid", "t_occur"]
+    frames = {name: run_replication(load_scenario(SCENARIOS / f"{name}.yaml"), 11, 0).cases
+              for name in ("baseline", "whistle", "sinking", "combined")}
+    base = frames["baseline"]
+    assert len(base) > 1000
+    for name in ("whistle", "sinking", "combined"):
+        pd.testing.assert_frame_equal(base[keys], frames[name][keys], check_categorical=True)
+    # Without a change of grid coverage the reports come at the same moments, too.
+    pd.testing.assert_series_equal(base["t_report"], frames["whistle"]["t_report"])
+    # ... and the reforms do change what happens to these cases.
+    assert not np.allclose(base["response_h"], frames["combined"]["response_h"],
+                           equal_nan=True)
