@@ -82,9 +82,16 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def diff_lines(diffs: list[Difference], name_a: str = "A", name_b: str = "B") -> list[str]:
-    """One line per difference: ``key.path: A-value -> B-value``."""
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def diff_lines(diffs: list[Difference], name_a: str = "A", name_b: str = "B",
+               limit: int = 60) -> list[str]:
+    """One line per difference: ``key.path  A-value  ->  B-value`` (long values clipped to
+    ``limit`` characters)."""
     if not diffs:
         return [f"{name_a} and {name_b} resolve to the same scenario"]
     width = max(len(d.path) for d in diffs)
-    return [f"{d.path.ljust(width)}  {show(d.a)}  ->  {show(d.b)}" for d in diffs]
+    return [f"{d.path.ljust(width)}  {_clip(show(d.a), limit)}  ->  {_clip(show(d.b), limit)}"
+            for d in diffs]

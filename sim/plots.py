@@ -118,6 +118,7 @@ PALETTE = ["#4477aa", "#ee6677", "#228833", "#ccbb44", "#66ccee", "#aa3377", "#b
            "#000000"]
 """Paul Tol's colour-blind safe qualitative scheme."""
 
+LINESTYLES = ["-", "--", "-.", ":"]
 DIFF_METRICS = ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h", "p95_h"]
 SHARE_METRICS = ("deadline_met_share", "resolved_share")
 
@@ -155,8 +156,10 @@ def comparison_figures(cases_by_scenario: dict[str, pd.DataFrame], table: pd.Dat
     data = {name: _analysed(c) for name, c in cases_by_scenario.items()}
     names = list(data)
     colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)}
+    # Distinct dashes too: two scenarios that agree on a case type draw on top of each other.
+    dashes = {n: LINESTYLES[i % len(LINESTYLES)] for i, n in enumerate(names)}
     types = sorted({str(t) for c in data.values() for t in c["case_type"].unique()})
-    deadline_note = "; dashed: deadline" if types else ""
+    deadline_note = "; thin black dashes: deadline" if types else ""
     labels = [ALL, *types]
     paths = []
 
@@ -170,7 +173,7 @@ def comparison_figures(cases_by_scenario: dict[str, pd.DataFrame], table: pd.Dat
             ax.set_title(f"{label} (no resolved cases)", fontsize=9)
             continue
         log = _long_tail(resolved)
-        hi = float(np.quantile(resolved, 0.995))
+        hi = float(np.quantile(resolved, 0.999))
         if log:
             lo = max(float(np.quantile(resolved, 0.005)), LOG_FLOOR_H)
             grid = np.logspace(np.log10(lo), np.log10(max(hi, lo * 10)), 300)
@@ -180,10 +183,12 @@ def comparison_figures(cases_by_scenario: dict[str, pd.DataFrame], table: pd.Dat
         for name, sub in subsets.items():
             mean, low, high = _ecdf_bands(sub, grid)
             ax.fill_between(grid, low, high, color=colours[name], alpha=0.2, lw=0, step="post")
-            ax.step(grid, mean, where="post", color=colours[name], lw=1.4, label=name)
+            ax.step(grid, mean, where="post", color=colours[name], lw=1.4, ls=dashes[name],
+                    label=name)
         sub0 = next(iter(subsets.values()))
         if label != ALL and len(sub0):
-            ax.axvline(float(sub0["deadline_h"].iloc[0]), color="#cc3311", ls="--", lw=1,
+            # Black, not red: a red dashed deadline reads as one of the scenarios.
+            ax.axvline(float(sub0["deadline_h"].iloc[0]), color="k", ls=(0, (5, 3)), lw=0.8,
                        label="deadline")
         ax.set_xlim(grid[0], grid[-1])
         ax.set_ylim(0, 1)
@@ -233,13 +238,17 @@ def _diff_figure(table: pd.DataFrame, names: list[str], colours: dict, path: Pat
                              rows_["diff_hi"].to_numpy(dtype=float) * scale - d])
             ax.errorbar(d, y, xerr=err, fmt="o", ms=3.5, color=colours[name], capsize=2,
                         lw=1.1, label=name)
+        for i in range(0, len(types), 2):  # banded rows keep each case type's CIs together
+            ax.axhspan(i - 0.5, i + 0.5, color="#f2f2f2", zorder=0, lw=0)
+        if types and types[0] == ALL:
+            ax.axhline(0.5, color="#888888", lw=0.8)
         ax.axvline(0, color="k", lw=0.8)
         ax.set_yticks(np.arange(len(types)), types, fontsize=8)
+        ax.set_ylim(len(types) - 0.5, -0.5)  # ALL on top
         unit = "percentage points" if metric in SHARE_METRICS else "h"
         ax.set_title(f"{METRIC_LABELS.get(metric, metric).replace(' (h)', '')} ({unit})",
                      fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes.flat[0].invert_yaxis()  # shared: ALL on top, for every panel
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper right", fontsize=8, ncol=min(len(others), 4))
     fig.suptitle(f"Paired difference to {names[0]} per replication (mean and "

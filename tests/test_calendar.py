@@ -69,7 +69,7 @@ CALENDARS = st.sampled_from([OFFICE, WEEKEND, ALWAYS,
 TIMES = st.floats(min_value=0, max_value=6 * WEEK, allow_nan=False)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(CALENDARS, TIMES)
 def test_next_open_is_the_first_open_moment(cal: WorkingCalendar, t: float):
     nxt = cal.next_open(t)
@@ -78,7 +78,7 @@ def test_next_open_is_the_first_open_moment(cal: WorkingCalendar, t: float):
     assert cal.open_hours_between(t, nxt) == pytest.approx(0, abs=1e-9)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(CALENDARS, TIMES, st.floats(min_value=0, max_value=500, allow_nan=False))
 def test_working_hours_are_open_hours(cal: WorkingCalendar, t: float, hours: float):
     """After ``add_working_hours(t, h)``, exactly ``h`` open hours have passed since ``t``."""
@@ -95,6 +95,7 @@ def test_whole_weeks_of_work_end_on_friday_evening(weeks: int):
     assert OFFICE.add_working_hours(0.0, 40.0 * weeks) == pytest.approx(FRI + 17 + (weeks - 1) * WEEK)
 
 
+@settings(deadline=None)
 @given(CALENDARS, TIMES, st.floats(min_value=0, max_value=3 * WEEK, allow_nan=False),
        st.floats(min_value=0, max_value=3 * WEEK, allow_nan=False))
 def test_open_hours_add_up(cal: WorkingCalendar, a: float, gap1: float, gap2: float):

@@ -176,3 +176,19 @@ def test_run_help_lists_the_design_options(capsys):
     out = capsys.readouterr().out
     for option in ("--reps", "--seed", "--out", "--set", "--backend", "--workers", "--force"):
         assert option in out
+
+
+@pytest.mark.parametrize(("work_h", "warned"), [(0.95, True), (0.94, False)])
+def test_check_warns_from_exactly_095(tmp_path, capsys, work_h: float, warned: bool):
+    """One always-open person, one case an hour, ``work_h`` hours each: the load is work_h."""
+    data = {"name": "edge", "streets": {"a": {"grids": 24, "dispatchers": "unlimited"}},
+            "departments": {"d": {"staff": 1, "calendar": "always",
+                                  "travel_time": {"kind": "fixed", "value": 0}}},
+            "case_types": {"k": {"rate": 1, "departments": ["d"],
+                                 "work": {"kind": "fixed", "value": work_h}}}}
+    path = tmp_path / "edge.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "d/central" in x)
+    assert f"load {work_h:6.2f}" in line
+    assert ("WARNING" in line) is warned

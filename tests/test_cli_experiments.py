@@ -100,6 +100,20 @@ def test_sweep_runs_the_full_factorial(files, tmp_path, capsys):
     mean = all_[(all_["metric"] == "mean_h") & (all_["departments.housing.staff"] == 4)]
     assert mean.sort_values("departments.um.staff")["value"].is_monotonic_decreasing
     assert "6 points x 2 replications" in capsys.readouterr().out
+    # Extended with one more value: only the two new points are computed.
+    code = main(["sweep", str(files["tiny"]), "--vary", "departments.um.staff=3,5,8,10",
+                 "--vary", "departments.housing.staff=2,4", "--reps", "2", "--seed", "4",
+                 "--out", str(out), "--quiet", "--no-figures"])
+    assert code == 0
+    assert "(4 computed, 12 reused" in capsys.readouterr().out
+    assert len(pd.read_csv(out / "sweep.csv").query("case_type == 'ALL' and metric == 'p90_h'")) == 8
+
+
+def test_sweep_refuses_a_repeated_value(files, tmp_path, capsys):
+    code = main(["sweep", str(files["tiny"]), "--vary", "departments.um.staff=3,3",
+                 "--out", str(tmp_path / "x"), "--quiet"])
+    assert code == 2
+    assert "given twice" in capsys.readouterr().err
 
 
 def test_sweep_refuses_a_bad_value_before_running(files, tmp_path, capsys):

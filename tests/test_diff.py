@@ -55,3 +55,13 @@ def test_cli_diff(tmp_path, capsys):
     assert cli(["diff", str(base), str(child), "--set-a", "departments.um.staff=6",
                 "--ignore-name"]) == 0
     assert "same scenario" in capsys.readouterr().out
+
+
+def test_a_changed_distribution_is_one_difference():
+    a = scenario_from_dict(tiny_dict())
+    d = tiny_dict()
+    d["triage"] = {"time": {"kind": "lognormal", "mean": "6min", "cv": 0.5}}
+    diffs = diff_scenarios(a, scenario_from_dict(d))
+    assert [x.path for x in diffs] == ["triage.time"]
+    assert diff_lines(diffs)[0].split() == ["triage.time", "fixed(value", "0.1)", "->",
+                                            "lognormal(mean", "0.1,", "cv", "0.5)"]

@@ -10,7 +10,14 @@ import sim
 from sim.analysis.summary import ALL
 from sim.experiment.compare import distinct_names
 from sim.experiment.precision import run_to_precision
-from sim.experiment.sweep import factorial, parse_vary, point_scenario, split_values
+from sim.experiment.sweep import (
+    _short_keys,
+    factorial,
+    parse_vary,
+    point_id,
+    point_scenario,
+    split_values,
+)
 from sim.scenario import scenario_from_dict
 from tests.conftest import tiny_dict
 
@@ -55,6 +62,14 @@ def test_parse_vary_types_values_and_keeps_brackets_together():
     assert split_values("[a, b],c,{x: 1, y: 2}") == ["[a, b]", "c", "{x: 1, y: 2}"]
     assert factorial({"a": [1, 2], "b": ["x", "y"]}) == [
         {"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+
+
+def test_point_names_use_the_shortest_distinguishing_key_tails():
+    keys = ["departments.um.staff", "departments.housing.staff", "reform.sinking.fraction"]
+    assert list(_short_keys(keys).values()) == ["um.staff", "housing.staff", "fraction"]
+    assert point_id({"reform.sinking.fraction": 0.5, "a.b": "x y"}) == "fraction=0.5,b=x_y"
+    long = point_id({"reform.sinking.fraction": list(range(40))})
+    assert len(long) <= 80
 
 
 def test_a_bad_sweep_value_is_refused_before_anything_runs():

@@ -115,20 +115,21 @@ def test_the_stationed_team_comes_first_and_overflows_only_when_busy():
     assert waiting.unit_for(0) == (waiting.teams[0], None)
 
 
-def test_a_street_without_a_team_borrows_one_when_nobody_stayed_central():
+def test_a_street_without_a_team_is_covered_by_another_when_nobody_stayed_central():
     env = simpy.Environment()
-    dept = _department(env, 0, {0: 1, 1: 2}, "wait")
-    pool, travel = dept.unit_for(2)
-    assert pool is dept.teams[0]            # all idle: ties go to the first team
-    assert travel is dept.central.travel    # travelling as far as from headquarters
-    dept.teams[0].request(1)                # 1 case per person at street 0, none at street 1
-    env.run(until=0.1)
-    assert dept.unit_for(2)[0] is dept.teams[1]
+    dept = _department(env, 0, {1: 1, 3: 2}, "wait")   # streets 0, 2, 4 have no team
+    covers = {s: dept.unit_for(s) for s in (0, 2, 4)}
+    assert covers[0][0] is dept.teams[1]    # in turn: 0 -> street 1's team, 2 -> 3's, 4 -> 1's
+    assert covers[2][0] is dept.teams[3]
+    assert covers[4][0] is dept.teams[1]
+    assert all(travel is dept.central.travel for _, travel in covers.values())  # from afar
     for _ in range(3):
-        dept.teams[1].request(1)            # 3 cases for 2 people at street 1
-    env.run(until=0.2)
-    assert dept.unit_for(2)[0] is dept.teams[0]
-    assert dept.unit_for(0) == (dept.teams[0], None)   # a street with a team keeps its own
+        dept.teams[1].request(1)            # the cover is fixed, however busy it gets
+    env.run(until=0.1)
+    assert dept.unit_for(0)[0] is dept.teams[1]
+    assert dept.unit_for(1) == (dept.teams[1], None)   # a street with a team keeps its own
+    with_central = _department(env, 1, {1: 1}, "wait")
+    assert with_central.unit_for(0) == (with_central.central, None)
 
 
 # ---------------------------------------------------------------------------- on call

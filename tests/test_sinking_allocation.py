@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model.sinking import largest_remainder, stationed_staff
@@ -38,6 +38,7 @@ WEIGHTS = st.lists(st.floats(min_value=0, max_value=1e3, allow_nan=False), min_s
                    max_size=30)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=2000), WEIGHTS)
 def test_everyone_is_placed_within_one_of_the_quota(total: int, weights: list[float]):
     shares = largest_remainder(total, weights)
@@ -49,6 +50,7 @@ def test_everyone_is_placed_within_one_of_the_quota(total: int, weights: list[fl
         assert math.floor(quota) <= share <= math.ceil(quota)
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=500), st.floats(min_value=0, max_value=1),
        WEIGHTS)
 def test_stationed_total_is_the_rounded_fraction(staff: int, fraction: float,

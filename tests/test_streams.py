@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.model.streams import BLOCK, BufferedDraw, Streams
@@ -51,6 +51,7 @@ def test_fixed_draws_use_no_stream():
     assert [draw() for _ in range(3)] == [0.75, 0.75, 0.75]
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=0, max_value=2**63 - 1), st.integers(min_value=0, max_value=10**6),
        st.text(min_size=1, max_size=30))
 def test_any_identity_is_reproducible(seed: int, replication: int, name: str):
@@ -59,6 +60,7 @@ def test_any_identity_is_reproducible(seed: int, replication: int, name: str):
     assert np.array_equal(a, b)
 
 
+@settings(deadline=None)
 @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
 def test_distinct_names_give_distinct_streams(a: str, b: str):
     if a != b:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.scenario.units import HOURS_PER_UNIT, format_duration, parse_duration
@@ -49,12 +49,14 @@ def test_format_reads_like_a_person_wrote_it(hours: float, text: str):
     assert format_duration(hours) == text
 
 
+@settings(deadline=None)
 @given(st.floats(min_value=0, max_value=1e6, allow_nan=False),
        st.sampled_from(sorted(HOURS_PER_UNIT)))
 def test_every_unit_scales_the_number(number: float, unit: str):
     assert parse_duration(f"{number!r}{unit}") == pytest.approx(number * HOURS_PER_UNIT[unit])
 
 
+@settings(deadline=None)
 @given(st.floats(min_value=1e-3, max_value=1e5, allow_nan=False))
 def test_format_then_parse_round_trips(hours: float):
     # format uses 6 significant digits, so the round trip is exact to about 1e-5 relative.

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.analysis.summary import ALL
-from sim.experiment.sweep import parse_vary, run_sweep
+from sim.experiment.sweep import _short_keys, parse_vary, run_sweep
 from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_scenario
@@ -53,7 +53,8 @@ def main(args: argparse.Namespace) -> int:
     table = res.table[res.table["case_type"] == ALL]
     wide = table.pivot_table(index="point", columns="metric", values=["value", "value_hw"],
                              aggfunc="first", sort=False)
-    header = [k.split(".")[-1] for k in keys] + ["within deadline", "mean h", "p90 h", "p95 h"]
+    short = _short_keys(keys)
+    header = [short[k] for k in keys] + ["within deadline", "mean h", "p90 h", "p95 h"]
     rows = [header]
     for pid, point in zip(res.ids, res.points, strict=True):
         v, hw = wide.loc[pid, "value"], wide.loc[pid, "value_hw"]

@@ -124,7 +124,8 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
     if out is not None:
         command = command if command is not None else sys.argv
         for r in results:
-            write_run_outputs(r, backend, workers, command, confidence, figures=figures)
+            write_run_outputs(r, backend, workers, command, confidence, figures=figures,
+                              extra={"precision": precision})
         write_compare_outputs(res, seed, backend, workers, command, confidence, figures)
     return res
 

@@ -5,7 +5,8 @@ full factorial. Each point is the base scenario with ``--set key=value`` for its
 ``<base>[fraction=0.25,…]``, and run with the same seed as every other point, so neighbouring
 points differ by the parameter, not by the luck of the draw. Output under ``DIR``:
 
-``DIR/points/<id>/``  a normal run folder per point (resumable);
+``DIR/points/<id>/``  a normal run folder per point, named by its values (resumable; a sweep
+                      extended with more values reuses the points it has);
 ``DIR/sweep.csv``     one row per point, case type and metric: the varied values as columns,
                       ``value``, ``value_hw`` and the paired difference to the first point;
 ``DIR/figures/``      one line plot per metric against the first varied key, with CI bands;
@@ -68,7 +69,10 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     for part in split_values(raw):
         if not part:
             raise ScenarioError([Problem("--vary", key, f"empty value in {raw!r}")])
-        values.append(parse_override(f"{key}={part}")[1])
+        value = parse_override(f"{key}={part}")[1]
+        if value in values:
+            raise ScenarioError([Problem("--vary", key, f"value {part} given twice")])
+        values.append(value)
     return key.strip(), values
 
 
@@ -79,9 +83,18 @@ def factorial(vary: dict[str, list]) -> list[dict[str, Any]]:
 
 
 def _short_keys(keys: list[str]) -> dict[str, str]:
-    """The last part of each key, or the whole key where two last parts collide."""
-    last = [k.split(".")[-1] for k in keys]
-    return {k: (s if last.count(s) == 1 else k) for k, s in zip(keys, last, strict=True)}
+    """The shortest tail of each key path that tells it from the others
+    (``reform.sinking.fraction`` → ``fraction``; ``departments.um.staff`` and
+    ``departments.housing.staff`` → ``um.staff`` and ``housing.staff``)."""
+    out = {}
+    for key in keys:
+        parts = key.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            if not any(o != key and (o == tail or o.endswith("." + tail)) for o in keys):
+                break
+        out[key] = tail
+    return out
 
 
 def _text(value: Any) -> str:
@@ -105,9 +118,17 @@ def point_scenario(base: Scenario, point: dict[str, Any]) -> Scenario:
                                      p.message + where) for p in exc.problems]) from None
 
 
-def point_id(index: int, point: dict[str, Any]) -> str:
+def point_id(point: dict[str, Any]) -> str:
+    """The point's folder name: its label, made safe for file systems.
+
+    It depends on the point's values only (not on its position), so a sweep extended with more
+    values finds the points it already ran in the same folders and reuses them.
+    """
     label = re.sub(r"[^A-Za-z0-9=.,_+-]", "_", point_label(point))
-    return f"{index:03d}_{label}"[:80]
+    if len(label) > 80:
+        digest = hashlib.sha256(point_label(point).encode()).hexdigest()[:8]
+        label = f"{label[:70]}~{digest}"
+    return label
 
 
 @dataclass
@@ -139,10 +160,12 @@ def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
     started = time.perf_counter()
     points = factorial(vary)
     scenarios = [point_scenario(base, p) for p in points]
-    ids = [point_id(i, p) for i, p in enumerate(points)]
+    ids = [point_id(p) for p in points]
     if out is not None:
         out = Path(out)
-        identity = {"base": base.name, "base_key": _base_key(base), "vary": vary, "seed": seed}
+        # The factors may change (a sweep extended with more values reuses its points); the
+        # base scenario and the seed may not.
+        identity = {"base": base.name, "base_key": _base_key(base), "seed": seed}
         check_folder(out, "sweep", identity, force)
     outs = [out / "points" / i if out is not None else None for i in ids]
     results = run_scenarios(scenarios, reps, seed, outs, backend=backend, workers=workers,

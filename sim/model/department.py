@@ -30,6 +30,7 @@ class Department:
         self._admin_delay = admin_delay      # working days, per referral
         self._bounce_return = bounce_return  # working days, for a bounced case to come back
         self.teams: dict[int, Pool] = {}     # street index -> stationed team (or the centre)
+        self._cover: dict[int, Pool] = {}    # street without a team -> team covering it
 
     def paperwork(self, now: float) -> float:
         """Hours until a referral sent now reaches this department's desk."""
@@ -46,21 +47,38 @@ class Department:
         team = self.teams.get(street)
         return team if team is not None and team.capacity > 0 else None
 
+    def covering_team(self, street: int) -> Pool | None:
+        """The other street's team that covers ``street`` when it has none and nobody is central."""
+        cover = self._cover.get(street)
+        if cover is None:
+            staffed = sorted(s for s, t in self.teams.items() if t.capacity > 0)
+            if not staffed:
+                return None
+            empty = sorted(s for s in range(max(max(self.teams), street) + 1)
+                           if s not in staffed)
+            for k, s in enumerate(empty):
+                self._cover[s] = self.teams[staffed[k % len(staffed)]]
+            cover = self._cover[street]
+        return cover
+
     def unit_for(self, street: int) -> tuple[Pool, Callable[[], float] | None]:
         """The pool that takes a case of ``street``, and the travel to use if not the pool's own.
 
         The street's stationed team comes first. With ``overflow: central`` a case finding every
         member of the team busy goes to the central pool instead (if anyone stayed there); with
         ``overflow: wait`` it queues for the team. A street without a team is served by the
-        central pool; when sinking has left nobody central, by the least busy team of another
-        street, travelling as far as from headquarters (a street is never left unserved).
+        central pool; when sinking has left nobody central, by the team of another street, fixed
+        in turn (the k-th street without a team is covered by the k-th street with one, cycling),
+        travelling as far as from headquarters: a street is never left unserved, and no
+        dispatcher balances the load across streets.
         """
         team = self.stationed_at(street)
         central = self.central
         if team is None:
-            if central.capacity > 0 or not self.teams:
+            if central.capacity > 0:
                 return central, None
-            return _least_busy(self.teams.values()), central.travel
+            cover = self.covering_team(street)
+            return (central, None) if cover is None else (cover, central.travel)
         if self.overflow == "central" and central.capacity > 0 and not team.idle_now:
             return central, None
         return team, None
@@ -91,19 +109,6 @@ class OffHours:
         if end <= start:
             return 0.0
         return (end - start) - self.office.open_hours_between(start, end)
-
-
-def _least_busy(pools) -> Pool:
-    """The pool with the fewest cases per person (in service and queued); ties to the first."""
-    best, best_key = None, None
-    for pool in pools:
-        if pool.capacity == 0:
-            continue
-        res = pool.resource
-        key = (res.count + len(res.queue)) / pool.capacity
-        if best_key is None or key < best_key:
-            best, best_key = pool, key
-    return best
 
 
 def ask(visits, case: int, pool: Pool, whistled: bool, asked: float) -> int:

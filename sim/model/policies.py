@@ -250,7 +250,8 @@ class CaseFlow:
         env = self.env
         due = self.triage.escalation_due(self.t_report[i])
         if env.now + hours < due:
-            yield env.timeout(hours)
+            if hours > 0:   # no paperwork (a fixed zero delay): no event to schedule
+                yield env.timeout(hours)
             return False
         yield env.timeout(max(0.0, due - env.now))
         return True

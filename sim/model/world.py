@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import simpy
 
 from sim.model.calendar import WorkingCalendar
 from sim.model.case import GRID, CaseOutcomes, VisitLog
 from sim.model.department import Department, OffHours
+from sim.model.engine import Environment
 from sim.model.grid import generate_cases
 from sim.model.policies import CaseFlow
 from sim.model.pool import Pool
@@ -46,7 +46,7 @@ class World:
     def __init__(self, scenario: Scenario, streams: Streams):
         self.scenario = scenario
         self.streams = streams
-        self.env = env = simpy.Environment()
+        self.env = env = Environment()   # simpy's, with the event loop inlined
         sk, wh = scenario.reform.sinking, scenario.reform.whistle
         self.calendars = {n: WorkingCalendar.from_config(c) for n, c in scenario.calendars.items()}
         priority = wh.priority if wh.enabled else "none"

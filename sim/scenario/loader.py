@@ -265,6 +265,11 @@ def _reason(err: dict, path: list) -> str:
     if kind == "union_tag_not_found":
         return ("a distribution needs a 'kind' (one of: "
                 f"{', '.join(dist_module.DISTRIBUTION_KINDS)})")
+    if kind == "model_attributes_type":  # where a distribution is expected
+        return ("a distribution is a mapping with a 'kind', e.g. {kind: fixed, value: 30min}, "
+                f"got {_got(value)}")
+    if kind in ("model_type", "dict_type"):
+        return f"must be a mapping (key: value, ...), got {_got(value)}"
     if kind == "literal_error":
         return f"must be {ctx.get('expected')}, got {_got(value)}"
     if kind == "value_error":
@@ -274,6 +279,12 @@ def _reason(err: dict, path: list) -> str:
     msg = err["msg"]
     msg = msg[0].lower() + msg[1:]
     return f"{msg}, got {_got(value)}"
+
+
+def _node(raw: Any, path: list) -> Any:
+    for part in path:
+        raw = raw[part]
+    return raw
 
 
 def _source_for(path: list, origins: dict, fallback: str) -> str:
@@ -293,7 +304,8 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
         if (err["type"] in ("extra_forbidden", "missing") and err["loc"]
                 and isinstance(err["loc"][-1], str) and err["loc"][-1] not in path):
             path.append(err["loc"][-1])  # the key itself is not in the data: name it
-        if err["type"] == "model_attributes_type" and "per_department" in err["loc"]:
+        if (err["type"] == "model_attributes_type" and "per_department" in err["loc"]
+                and not any(isinstance(v, dict) for v in _node(raw, path[:-1]).values())):
             # ``work: {mean: 2h}``: a distribution without its kind, read as per-department.
             path = path[:-1]
             err = {**err, "type": "union_tag_not_found"}

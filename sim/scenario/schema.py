@@ -224,6 +224,14 @@ class Reopen(Model):
 
 
 class WhistleTrigger(Model):
+    """Which cases the street whistles (any rule that holds is enough).
+
+    ``types``: case types always whistled (a list, or ``all``); ``min_departments``: cases
+    needing at least this many departments (``null``: no such rule); ``after_street_failure``:
+    a case the street handled itself and that failed verification; ``after_wait``: a referred
+    case still in paperwork or bounces this long after its report (``null``: never).
+    """
+
     types: list[str] | Literal["all"] = Field(default_factory=list)
     min_departments: int | None = Field(default=2, ge=1)
     after_street_failure: bool = True
@@ -231,11 +239,26 @@ class WhistleTrigger(Model):
 
 
 class Verification(Model):
+    """Closed loop: the street verifies each result (``time``); a failed one returns to triage."""
+
     enabled: bool = True
     time: Distribution = Field(default_factory=lambda: fixed(2.0))
 
 
 class Whistle(Model):
+    """Whistle-and-report (街乡吹哨、部门报到).
+
+    Every department a whistled case needs is summoned at once after ``signal_delay`` (a bounce
+    means whistling again); whistled cases get ``priority`` in the queues (``non_preemptive``,
+    ``preemptive`` or ``none``) and must have a team on site within ``report_within``
+    (measured in ``reports.csv``). ``after_hours: on_call``: out of office hours
+    ``on_call_share`` of a department's people (not extra headcount) answer whistles; the
+    office takes over what is still waiting when it opens. Joint handling starts when every
+    team is on site and lasts the ``max`` (or ``sum``) of the departments' work contents.
+    ``bounce_factor`` multiplies bounce and misrouting probabilities (the street's assessment
+    power; on every route while the whistle is enabled). ``verification``: the closed loop.
+    """
+
     enabled: bool = False
     trigger: WhistleTrigger = Field(default_factory=WhistleTrigger)
     signal_delay: Duration = Field(default=1 / 6, ge=0)
@@ -249,6 +272,19 @@ class Whistle(Model):
 
 
 class Sinking(Model):
+    """Resource sinking (资源下沉).
+
+    ``fraction`` of each department's staff (one share, or per department; unlisted ones keep
+    everyone central) is stationed at streets, ``proportional`` to a street's expected work for
+    the department or ``equal``; whole people, total preserved. A street sends its cases of
+    that department to its team directly (no paperwork, no bounces); a busy team means waiting
+    (``overflow: wait``) or the central pool (``central``). ``powers``: case types added to
+    every street's power list. ``integrated_centre``: the teams of ``centre_departments``
+    (empty: every department with a team) form one pool per street that handles a case
+    needing several of them in one visit (work ``sum`` or ``max``). ``grid_coverage``: the
+    share of grids patrolled after the reform (``null``: unchanged).
+    """
+
     enabled: bool = False
     fraction: ShareByDepartment = 0.0
     allocation: Literal["proportional", "equal"] = "proportional"
