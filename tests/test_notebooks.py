@@ -35,13 +35,14 @@ def test_notebooks_have_a_size_parameter_and_full_size_outputs():
         assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), path.name
         errors = [o for c in code for o in c.outputs if o.output_type == "error"]
         assert not errors, path.name
+        figures = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
+        assert figures, f"{path.name}: no figure in the committed outputs"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_at_quick_size(path, tmp_path, monkeypatch):
     monkeypatch.setenv("GOVSIM_NOTEBOOK_SIZE", "quick")
     monkeypatch.setenv("GOVSIM_NOTEBOOK_OUT", str(tmp_path))
-    monkeypatch.setenv("MPLBACKEND", "agg")
     nb = nbformat.read(path, as_version=4)
     probe = nbformat.v4.new_code_cell("import sys, sim\nprint(sys.prefix)\nprint(sim.__file__)")
     nb.cells.insert(0, probe)

@@ -194,3 +194,33 @@ def test_every_bundled_scenario_sees_the_same_cases():
     # ... and the reforms do change what happens to these cases.
     assert not np.allclose(base["response_h"], frames["combined"]["response_h"],
                            equal_nan=True)
+
+
+# ---------------------------------------------------------------------------- calibration
+def test_the_bundled_reforms_lie_between_baseline_and_combined():
+    """The issue's calibration contract, on 3 replications with paired t-intervals: combined
+    resolves >= 90% within deadline (lower CI bound), and each reform alone lies strictly
+    between baseline and combined on that share and on the median response time."""
+    from sim.analysis.stats import t_halfwidth
+    from sim.analysis.summary import replication_metrics
+
+    names = ("baseline", "whistle", "sinking", "combined")
+    per = {}
+    for name in names:
+        s = load_scenario(SCENARIOS / f"{name}.yaml")
+        cases = pd.concat([run_replication(s, 5, r).cases for r in range(3)])
+        m = replication_metrics(cases)
+        per[name] = m[m["case_type"] == "ALL"].set_index("replication")
+
+    def interval(metric, a, b):  # paired difference b - a: (low, high)
+        d = (per[b][metric] - per[a][metric]).to_numpy()
+        hw = t_halfwidth(d)
+        return d.mean() - hw, d.mean() + hw
+
+    share = per["combined"]["deadline_met_share"].to_numpy()
+    assert share.mean() - t_halfwidth(share) >= 0.90
+    for alone in ("whistle", "sinking"):
+        assert interval("deadline_met_share", "baseline", alone)[0] > 0
+        assert interval("deadline_met_share", alone, "combined")[0] > 0
+        assert interval("p50_h", "baseline", alone)[1] < 0
+        assert interval("p50_h", alone, "combined")[1] < 0

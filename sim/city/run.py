@@ -50,7 +50,7 @@ def run_district(scenario_json: str, seed: int, replication: int, out: str) -> d
     from sim.run import run_replication
 
     scenario = Scenario.model_validate_json(scenario_json)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rep = run_replication(scenario, seed, replication)
     simulated = time.perf_counter() - started
     path = part_path(Path(out), scenario.name, replication)
@@ -63,6 +63,7 @@ def run_district(scenario_json: str, seed: int, replication: int, out: str) -> d
     del rep
     return {"district": scenario.name, "replication": replication, "seed": seed, "cases": n,
             "simulate_s": simulated, "wall_s": time.perf_counter() - started,
+            "cpu_s": time.process_time() - cpu,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "pools": pools.to_dict("list")}
 

@@ -61,7 +61,8 @@ def main(args: argparse.Namespace) -> int:
     def progress(res: dict) -> None:
         if not args.quiet:
             print(f"  {res['district']:>12s} rep {res['replication']}: {res['cases']:>9,} cases "
-                  f"in {res['wall_s']:6.1f} s, peak {res['peak_rss_mb']:,.0f} MB",
+                  f"in {res['wall_s']:6.1f} s ({res['cpu_s']:.1f} s CPU), "
+                  f"peak {res['peak_rss_mb']:,.0f} MB",
                   file=sys.stderr)
 
     record = run_city(city, out, args.seed, args.reps, args.backend, args.workers,
@@ -88,7 +89,9 @@ def main(args: argparse.Namespace) -> int:
         "command": ["govsim", *sys.argv[1:]],
         "timings": {"simulate_wall_s": simulated,
                     "total_wall_s": time.perf_counter() - started,
-                    "cases_computed": cases, "tasks": record["tasks"],
+                    "cases_computed": cases,
+                    "task_cpu_s": sum(t.get("cpu_s", 0.0) for t in record["tasks"]),
+                    "tasks": record["tasks"],
                     "reused": record["reused"],
                     "max_worker_peak_rss_mb": max((t["peak_rss_mb"] for t in record["tasks"]),
                                                   default=None)},
