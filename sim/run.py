@@ -16,6 +16,7 @@ import gc
 import sys
 import time
 import types
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,7 +99,7 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
     limit = scenario.simulation.horizon + scenario.simulation.drain_limit
     t_report = c.t_report.copy()
     t_report[t_report > limit] = np.nan
-    t_resolved = np.asarray(o.t_resolved, dtype=float)
+    t_resolved = _column(o.t_resolved, float)
     response = t_resolved - t_report
     resolved = ~np.isnan(response)
     deadlines = np.array([ct.deadline for ct in scenario.case_types.values()])[c.case_type] \
@@ -108,6 +109,9 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
     met = pd.array(np.where(resolved, response <= deadlines, False), dtype="boolean")
     unknown = ~resolved & ~((end - t_report) > deadlines)
     met[unknown] = pd.NA
+    # copy=False: the frame takes these arrays as its columns (views of the outcome columns
+    # where possible) instead of consolidating them into new blocks: no second copy of the
+    # records at the memory peak. pandas' copy-on-write keeps the inputs safe from edits.
     frame = pd.DataFrame({
         "scenario": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [scenario.name]),
         "replication": np.full(n, replication, dtype=np.int32),
@@ -116,28 +120,35 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
         "street": pd.Categorical.from_codes(c.street.astype(np.int16), street_names),
         "grid": c.grid,
         "discovered_by": pd.Categorical.from_codes(c.discovered_by, DISCOVERED_BY),
-        "handled_by": pd.Categorical.from_codes(np.asarray(o.handled_by, dtype=np.int8),
-                                                HANDLED_BY),
+        "handled_by": pd.Categorical.from_codes(_column(o.handled_by, np.int8), HANDLED_BY),
         "t_occur": c.t_occur,
         "t_report": t_report,
-        "t_dispatch": np.asarray(o.t_dispatch, dtype=float),
-        "t_whistle": np.asarray(o.t_whistle, dtype=float),
-        "t_onsite": np.asarray(o.t_onsite, dtype=float),
+        "t_dispatch": _column(o.t_dispatch, float),
+        "t_whistle": _column(o.t_whistle, float),
+        "t_onsite": _column(o.t_onsite, float),
         "t_resolved": t_resolved,
-        "t_closed": np.asarray(o.t_closed, dtype=float),
+        "t_closed": _column(o.t_closed, float),
         "response_h": response,
-        "wait_h": np.where(np.isnan(t_report), np.nan, np.asarray(o.wait_h, dtype=float)),
+        "wait_h": np.where(np.isnan(t_report), np.nan, _column(o.wait_h, float)),
         "resolved": resolved,
         "deadline_h": deadlines.astype(float),
         "deadline_met": met,
-        "whistled": np.asarray(o.whistled, dtype=bool),
-        "bounces": np.asarray(o.bounces, dtype=np.int16),
-        "handoffs": np.asarray(o.handoffs, dtype=np.int16),
-        "reopens": np.asarray(o.reopens, dtype=np.int16),
+        "whistled": _column(o.whistled, np.int8).astype(bool),
+        "bounces": _column(o.bounces, np.int16),
+        "handoffs": _column(o.handoffs, np.int16),
+        "reopens": _column(o.reopens, np.int16),
         "in_warmup": ~(t_report >= scenario.simulation.warmup),
-    })
+    }, copy=False)
     # Selecting columns copies the whole frame: only when the order is not already right.
     return frame if list(frame.columns) == CASE_COLUMNS else frame[CASE_COLUMNS]
+
+
+def _column(values, dtype) -> np.ndarray:
+    """An outcome column as numpy: a view of an ``array.array`` of that item type (no copy),
+    else a converted copy."""
+    if isinstance(values, array) and np.dtype(dtype).itemsize == values.itemsize:
+        return np.frombuffer(values, dtype=dtype)
+    return np.asarray(values, dtype=dtype)
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:

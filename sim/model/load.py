@@ -101,7 +101,9 @@ def offered_loads(scenario: Scenario) -> list[PoolLoad]:
             means = [ct.work_for(d).mean for d in ct.departments]
             route = policy.route(k, view, False, len(d_idx), d_idx)
             if route == ROUTE_STREET:
-                if len(d_idx) == 1 and teams[(depts[d_idx[0]], s)] > 0:
+                # Only powers that came with sinking go to the stationed team (as in the model).
+                if (len(d_idx) == 1 and teams[(depts[d_idx[0]], s)] > 0
+                        and types[k] in extra and types[k] not in st.powers):
                     pool, kind, people, cal, travel = unit(d_idx[0])
                     add(pool, kind, people, cal, lam * (means[0] + travel))
                 else:
