@@ -29,6 +29,7 @@ next to the figures but never asserted.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import resource
 import statistics
@@ -40,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
+if importlib.util.find_spec("sim") is None:   # not installed: use this checkout
     sys.path.insert(0, str(ROOT))
 
 ARRIVAL_RATE = 1.5                      # per hour

@@ -218,6 +218,14 @@ def _diff_figure(table: pd.DataFrame, names: list[str], colours: dict, path: Pat
     varies = table[table["scenario"] != names[0]].groupby("metric")["diff"].apply(
         lambda d: bool((d.fillna(1) != 0).any()))
     metrics = [m for m in DIFF_METRICS if varies.get(m, False)]
+    if not metrics:  # identical results (e.g. a scenario compared with itself): say so
+        fig, ax = plt.subplots(figsize=(7, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"No metric differs from {names[0]} in any replication",
+                ha="center", va="center")
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
     types = list(dict.fromkeys(table["case_type"]))
     cols = 3
     rows = math.ceil(len(metrics) / cols)
