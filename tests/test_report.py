@@ -135,3 +135,12 @@ def test_manifest_kinds_are_the_ones_the_report_reads(tmp_path, kind):
         sim.sweep(path, {"departments.um.staff": [3, 4]}, reps=2, out=out, figures=False)
     manifest = yaml.safe_load((out / "manifest.json").read_text())
     assert manifest["kind"] == kind
+
+
+def test_report_of_a_comparison_of_identical_scenarios(tmp_path):
+    """Same configuration under two names: every paired difference is exactly 0."""
+    out = tmp_path / "same"
+    sim.compare([_scenario_file(tmp_path, "a"), _scenario_file(tmp_path, "a2")], reps=2, out=out)
+    text = sim.report.build_report(out).read_text(encoding="utf-8")
+    _sections_and_images(text, out)
+    assert "0 difference(s)" in text
