@@ -74,7 +74,7 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
         pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started)
 
 
-LARGE_RUN = 100_000
+LARGE_RUN = 50_000
 """From this many cases on, a replication collects its model's memory before writing the table
 (a full collection costs a few milliseconds: not worth it for small runs)."""
 
