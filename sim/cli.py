@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -63,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     except OutputConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFLICT
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `govsim ... | head`): not an error of ours.
+        # Point stdout at devnull so that the interpreter's final flush does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted: finished replications are kept; rerun the same command to resume",
               file=sys.stderr)

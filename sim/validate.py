@@ -35,7 +35,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from sim.analysis.little import littles_law
@@ -153,26 +152,10 @@ def replication_means(cases: pd.DataFrame, warmup: float, horizon: float) -> pd.
 
 
 def little_identity_gap(cases: pd.DataFrame, start: float, end: float) -> float:
-    """Largest relative error, over replications, of ``L T = λT W + edge``.
-
-    ``littles_law`` gives L, λ and W on the window; ``edge`` is the area, inside the window, of
-    the cases reported before it opened and still open then (what L counts and λW does not).
-    """
-    worst = 0.0
-    result = littles_law(cases, start, end)
-    by_rep = {r["replication"]: r for r in result["replications"]}
-    T = end - start
-    for rep, g in cases.groupby("replication", sort=True):
-        report = g["t_report"].to_numpy(dtype=float)
-        resolved = g["t_resolved"].to_numpy(dtype=float)
-        ok = ~np.isnan(report)
-        report, resolved = report[ok], np.where(np.isnan(resolved[ok]), np.inf, resolved[ok])
-        before = report < start
-        edge = np.clip(np.minimum(resolved[before], end) - start, 0, None).sum()
-        r = by_rep[int(rep)]
-        gap = abs(r["L"] * T - (r["lambda_W"] * T + edge)) / max(r["L"] * T, 1e-300)
-        worst = max(worst, gap)
-    return worst
+    """Largest relative error, over replications, of the exact area identity of Little's law
+    (``L T = stays of the cases reported in the window + edge``; see ``sim.analysis.little``)."""
+    rows = littles_law(cases, start, end)["replications"]
+    return max((r["identity_gap"] for r in rows), default=0.0)
 
 
 def check_reduction(red: Reduction, cases: pd.DataFrame, warmup: float, horizon: float,
