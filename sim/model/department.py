@@ -163,7 +163,11 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
     t_request = env.now
     row = ask(visits, case, on_call or pool, whistled,
               t_request if asked_at is None else asked_at)
-    pool, req = yield from acquire(env, pool, priority, on_call)
+    if on_call is None:   # what acquire() does then, without a generator per visit
+        req = pool.request(priority)
+        yield req
+    else:
+        pool, req = yield from acquire(env, pool, priority, on_call)
     if pool is on_call:
         travel = None
     calendar = pool.calendar
