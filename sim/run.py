@@ -54,9 +54,9 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     started = time.perf_counter()
     world = World(scenario, Streams(seed, replication)).run()
     t_resolved = np.frombuffer(world.outcomes.t_resolved, dtype=float)
-    resolved_rows = np.flatnonzero(~np.isnan(t_resolved))
-    last = t_resolved[resolved_rows[-1:]].tolist()   # the last resolved case, in case order
-    end_time = float(np.nanmax([world.end_time, *last]))
+    # Problems fixed on the spot are resolved without the event loop, possibly after its end.
+    last = [float(np.nanmax(t_resolved))] if (~np.isnan(t_resolved)).any() else []
+    end_time = float(max([world.end_time, *last]))
     pools = pool_table(world, scenario, replication, end_time)
     records = _records(world)
     big = len(t_resolved) >= LARGE_RUN
@@ -105,6 +105,10 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
     deadlines = np.array([ct.deadline for ct in scenario.case_types.values()])[c.case_type] \
         if n else np.zeros(0)
     end = max(world.end_time, float(np.nanmax(t_resolved)) if resolved.any() else 0.0)
+    # A team still travelling when the run stopped (at the drain limit) never got on site.
+    t_onsite = _column(o.t_onsite, float)
+    if (t_onsite > world.end_time).any():
+        t_onsite = np.where(t_onsite > world.end_time, np.nan, t_onsite)
     # deadline_met: known once resolved, or once the deadline has passed while still open.
     met = pd.array(np.where(resolved, response <= deadlines, False), dtype="boolean")
     unknown = ~resolved & ~((end - t_report) > deadlines)
@@ -125,7 +129,7 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
         "t_report": t_report,
         "t_dispatch": _column(o.t_dispatch, float),
         "t_whistle": _column(o.t_whistle, float),
-        "t_onsite": _column(o.t_onsite, float),
+        "t_onsite": t_onsite,
         "t_resolved": t_resolved,
         "t_closed": _column(o.t_closed, float),
         "response_h": response,
@@ -152,18 +156,24 @@ def _column(values, dtype) -> np.ndarray:
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:
+    """One row per staff pool. ``busy_hours``, ``open_hours`` and ``utilisation`` cover the
+    observation window (after the warm-up, up to the horizon): the steady-state figures. The
+    ``_run`` columns cover the whole run, drain included, where the load falls away."""
+    start, horizon = scenario.simulation.warmup, scenario.simulation.horizon
     rows = []
     for p in world.pools:
         if p.capacity >= 10**9:
-            open_hours = float("nan")
+            open_window = open_run = float("nan")
         else:
-            open_hours = p.capacity * p.calendar.open_hours_between(0.0, end)
+            open_window = p.capacity * p.calendar.open_hours_between(start, horizon)
+            open_run = p.capacity * p.calendar.open_hours_between(0.0, end)
         rows.append({
             "scenario": scenario.name, "replication": replication, "pool": p.name,
             "kind": p.kind, "department": p.department, "street": p.street,
             "staff": p.capacity if p.capacity < 10**9 else np.nan,
-            "served": p.served, "busy_hours": p.busy_hours, "open_hours": open_hours,
-            "utilisation": p.busy_hours / open_hours if open_hours else np.nan,
+            "served": p.served, "busy_hours": p.busy_in_window, "open_hours": open_window,
+            "utilisation": p.busy_in_window / open_window if open_window else np.nan,
+            "busy_hours_run": p.busy_hours, "open_hours_run": open_run,
         })
     return pd.DataFrame(rows)
 

@@ -221,7 +221,9 @@ def pool_summary(pools: pd.DataFrame) -> pd.DataFrame:
                       dropna=False)
     out = g.agg(staff=("staff", "first"), served=("served", "mean"),
                 busy_hours=("busy_hours", "mean"), open_hours=("open_hours", "mean"),
-                utilisation=("utilisation", "mean")).reset_index()
+                utilisation=("utilisation", "mean"),
+                busy_hours_run=("busy_hours_run", "mean"),
+                open_hours_run=("open_hours_run", "mean")).reset_index()
     return out
 
 

@@ -189,11 +189,11 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 remaining = hours + work
             start = env.now
             yield env.timeout(remaining)
-            pool.busy_hours += remaining
+            pool.log_busy(start, env.now)
             break
         except simpy.Interrupt:  # preempted by a whistled case (preemptive pools only)
             if start is not None:
-                pool.busy_hours += env.now - start
+                pool.log_busy(start, env.now)
                 remaining -= env.now - start
             pool.resource.release(req)
             queued = env.now

@@ -134,7 +134,7 @@ class CaseFlow:
                     yield req
                     triage = street.triage_time()
                     yield env.timeout(triage)
-                    street.dispatch.busy_hours += triage
+                    street.dispatch.log_busy(env.now - triage, env.now)
                     street.dispatch.served += 1
             if round_ == 0:
                 o.t_dispatch[i] = env.now
@@ -336,6 +336,6 @@ class CaseFlow:
             o.t_onsite[i] = env.now
         arrived.succeed()
         yield finished
-        pool.busy_hours += env.now - start
+        pool.log_busy(start, env.now)
         pool.served += 1
         pool.resource.release(req)

@@ -146,6 +146,10 @@ class Pool:
         self.travel = travel
         self.busy_hours = 0.0
         self.served = 0
+        # Busy time inside the observation window (after warm-up, up to the horizon), for a
+        # steady-state utilisation; set by the builder.
+        self.window = (0.0, float("inf"))
+        self.busy_in_window = 0.0
         self.preemptive = priority == "preemptive"
         self.prioritised = priority != "none"
         if priority == "preemptive" and self.capacity > 0:
@@ -155,6 +159,17 @@ class Pool:
             self.preemptive = False
             self.prioritised = priority != "none" and self.capacity > 0
             self.resource = Servers(env, self.capacity, self.prioritised)
+
+    def log_busy(self, start: float, end: float) -> None:
+        """Count one person busy from ``start`` to ``end``."""
+        self.busy_hours += end - start
+        lo, hi = self.window
+        if start > lo:
+            lo = start
+        if end < hi:
+            hi = end
+        if hi > lo:
+            self.busy_in_window += hi - lo
 
     def request(self, priority: int):
         """Ask for one person; lower priority numbers are served first where that applies."""

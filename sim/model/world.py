@@ -150,6 +150,7 @@ class World:
               priority="none") -> Pool:
         pool = Pool(self.env, name, kind, capacity, calendar, travel, department, street,
                     priority)
+        pool.window = (self.scenario.simulation.warmup, self.scenario.simulation.horizon)
         self.pools.append(pool)
         return pool
 
