@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import shutil
 import time
@@ -25,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from sim.city.spec import City, district_seed
-from sim.experiment.workspace import OutputConflict, atomic_write_bytes
+from sim.experiment.executors import run_calls
+from sim.experiment.workspace import OutputConflict, atomic_parquet, atomic_write_bytes
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 
 CASES_DIR = "cases.parquet"
-BACKENDS = ("serial", "processes", "dask")
 
 
 def part_path(out: Path, district: str, replication: int) -> Path:
@@ -55,10 +54,8 @@ def run_district(scenario_json: str, seed: int, replication: int, out: str) -> d
     simulated = time.perf_counter() - started
     path = part_path(Path(out), scenario.name, replication)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     n = len(rep.cases)
-    rep.cases.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    atomic_parquet(rep.cases, path)
     pools = rep.pools
     del rep
     return {"district": scenario.name, "replication": replication, "seed": seed, "cases": n,
@@ -89,47 +86,10 @@ def prepare(out: Path, key: str, force: bool) -> None:
 
 def run_tasks(tasks: list[tuple[str, int, int, str]], backend: str, workers: int | None,
               scheduler: str | None = None) -> Iterator[dict]:
-    """Run ``run_district`` tasks; yield each result as it finishes (in any order)."""
-    if backend == "serial":
-        for task in tasks:
-            yield run_district(*task)
-    elif backend == "processes":
-        import multiprocessing
-        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=ctx,
-                                 max_tasks_per_child=1) as pool:
-            pending = {pool.submit(run_district, *task) for task in tasks}
-            try:
-                while pending:
-                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        yield fut.result()
-            finally:
-                for fut in pending:
-                    fut.cancel()
-    elif backend == "dask":
-        from distributed import Client, LocalCluster, as_completed
-
-        cluster = None
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
-                                   threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
-            client = Client(cluster)
-        try:
-            futures = [client.submit(run_district, *task, pure=False) for task in tasks]
-            for fut in as_completed(futures):
-                yield fut.result()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
-    else:
-        raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    """Run ``run_district`` tasks; yield each result as it finishes (in any order). Each
+    district gets a fresh process, so one district's memory never adds to the next one's."""
+    yield from run_calls(run_district, tasks, backend, workers, scheduler,
+                         fresh_process_per_call=True)
 
 
 def run_city(city: City, out: Path, seed: int = 1, reps: int = 1, backend: str = "processes",

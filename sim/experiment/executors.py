@@ -8,7 +8,7 @@ finish, in any order; the caller stores each one at once.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from sim.run import Replication, run_replication
 from sim.scenario.schema import Scenario
@@ -25,28 +25,42 @@ def run_tasks(tasks: list[tuple[Scenario, int, int]], backend: str = "serial",
               workers: int | None = None, scheduler: str | None = None
               ) -> Iterator[Replication]:
     """Run (scenario, seed, replication) tasks; yield each Replication as it finishes."""
-    if not tasks:
-        return
     payload = [(s.model_dump_json(by_alias=True), seed, rep) for s, seed, rep in tasks]
+    yield from run_calls(_task, payload, backend, workers, scheduler)
+
+
+def run_calls(function: Callable, calls: list[tuple], backend: str = "serial",
+              workers: int | None = None, scheduler: str | None = None,
+              fresh_process_per_call: bool = False) -> Iterator:
+    """Call ``function(*args)`` for each ``args`` of ``calls`` on ``backend``; yield each result
+    as it finishes, in any order.
+
+    ``function`` must be importable by name (worker processes import it). With
+    ``fresh_process_per_call`` each call gets a new worker process, so memory a large call
+    leaves behind is returned to the system (processes backend).
+    """
+    if not calls:
+        return
     if backend == "serial":
-        for args in payload:
-            yield _task(*args)
+        for args in calls:
+            yield function(*args)
     elif backend == "processes":
-        yield from _processes(payload, workers)
+        yield from _processes(function, calls, workers, fresh_process_per_call)
     elif backend == "dask":
-        yield from _dask(payload, workers, scheduler)
+        yield from _dask(function, calls, workers, scheduler)
     else:
         raise ValueError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
 
 
-def _processes(payload, workers) -> Iterator[Replication]:
+def _processes(function, calls, workers, fresh) -> Iterator:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     workers = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending = {pool.submit(_task, *args) for args in payload}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                             max_tasks_per_child=1 if fresh else None) as pool:
+        pending = {pool.submit(function, *args) for args in calls}
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -57,7 +71,7 @@ def _processes(payload, workers) -> Iterator[Replication]:
                 fut.cancel()
 
 
-def _dask(payload, workers, scheduler) -> Iterator[Replication]:
+def _dask(function, calls, workers, scheduler) -> Iterator:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -68,7 +82,7 @@ def _dask(payload, workers, scheduler) -> Iterator[Replication]:
                                processes=True, dashboard_address=":0")
         client = Client(cluster)
     try:
-        futures = [client.submit(_task, *args, pure=False) for args in payload]
+        futures = [client.submit(function, *args, pure=False) for args in calls]
         try:
             for fut in as_completed(futures):
                 yield fut.result()
@@ -78,5 +92,3 @@ def _dask(payload, workers, scheduler) -> Iterator[Replication]:
         client.close()
         if cluster is not None:
             cluster.close()
-
-
