@@ -207,3 +207,27 @@ def test_on_call_staff_are_not_extra_headcount_and_dispatch_counts_its_cases():
     assert {d: p.capacity for d, p in on_call.items()} == {"um": 2, "housing": 2}
     assert isinstance(on_call["um"].calendar, OffHours)
     assert sum(p.served for p in world.pools if p.kind == "dispatch") > 0
+
+
+def test_joint_whistles_never_deadlock():
+    """Two joint cases must never each hold a person the other waits for. With one person per
+    department, bounces that delay one department's signal and a load well below capacity,
+    every case is resolved (fetching all teams at once used to lock up most replications)."""
+    from sim.run import run_replication
+    from sim.scenario import scenario_from_dict
+    from tests.conftest import tiny_dict
+
+    always = {"calendar": "always", "travel_time": {"kind": "fixed", "value": 0.1}}
+    scenario = scenario_from_dict(tiny_dict(
+        simulation={"horizon": "7d", "warmup": 0, "drain_limit": "30d"},
+        departments={"um": {"staff": 1, **always}, "housing": {"staff": 1, **always}},
+        case_types={"joint": {"rate": 0.2, "departments": ["um", "housing"], "deadline": "7d",
+                              "bounce_prob": 0.5, "work": {"kind": "fixed", "value": 0.5}}},
+        reform={"whistle": {"enabled": True, "signal_delay": "1h",
+                            "verification": {"enabled": False}}},
+    ))
+    for replication in range(6):
+        cases = run_replication(scenario, 7, replication).cases
+        reported = cases[cases["t_report"].notna()]
+        assert len(reported) > 20
+        assert reported["resolved"].all(), f"replication {replication}: cases left unresolved"

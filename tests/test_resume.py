@@ -80,3 +80,28 @@ def test_another_seed_or_scenario_is_refused(tmp_path):
     other = sim.load(tiny_dict(departments={"um": {"staff": 9}, "housing": {"staff": 3}}))
     with pytest.raises(OutputConflict):
         runner.run_scenarios([other], 2, 11, [tmp_path / "a"])
+
+
+def test_a_changed_model_recomputes_instead_of_reusing(tmp_path, monkeypatch):
+    """The experiment key includes a fingerprint of the model's code: after a model change the
+    finished replications of the old code are not reused as if they were current."""
+    import sim.experiment.workspace as workspace
+    from sim.experiment.runner import run_scenarios
+    from sim.scenario import scenario_from_dict
+    from tests.conftest import tiny_dict
+
+    scenario = scenario_from_dict(tiny_dict())
+    out = tmp_path / "run"
+    [first] = run_scenarios([scenario], 2, 1, [out])
+    assert first.computed == [0, 1]
+    [again] = run_scenarios([scenario], 2, 1, [out])
+    assert again.computed == [] and again.reused == [0, 1]
+    monkeypatch.setattr(workspace, "model_fingerprint", lambda: "another-model")
+    try:
+        run_scenarios([scenario], 2, 1, [out])
+    except workspace.OutputConflict:
+        pass  # refused without --force: also honest (nothing stale is reused)
+    else:
+        raise AssertionError("results of another model version were accepted")
+    [forced] = run_scenarios([scenario], 2, 1, [out], force=True)
+    assert forced.computed == [0, 1]

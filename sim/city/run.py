@@ -25,7 +25,12 @@ import pandas as pd
 
 from sim.city.spec import City, district_seed
 from sim.experiment.executors import run_calls
-from sim.experiment.workspace import OutputConflict, atomic_parquet, atomic_write_bytes
+from sim.experiment.workspace import (
+    OutputConflict,
+    atomic_parquet,
+    atomic_write_bytes,
+    model_fingerprint,
+)
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 
@@ -37,10 +42,9 @@ def part_path(out: Path, district: str, replication: int) -> Path:
 
 
 def city_key(city: City, seed: int) -> str:
-    from sim import __version__
-
     text = json.dumps({"districts": {n: resolved_dict(s) for n, s in city.districts.items()},
-                       "seed": int(seed), "model": __version__}, sort_keys=True, default=str)
+                       "seed": int(seed), "model": model_fingerprint()}, sort_keys=True,
+                      default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

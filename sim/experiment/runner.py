@@ -21,7 +21,7 @@ import pandas as pd
 
 from sim.analysis.summary import ALL, replication_metrics, summarise
 from sim.experiment.executors import run_tasks
-from sim.experiment.workspace import Workspace, experiment_key
+from sim.experiment.workspace import Workspace, experiment_key, model_fingerprint
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 
@@ -187,6 +187,7 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
         "stream_seeds": "numpy SeedSequence(seed, spawn_key=(replication, blake2b(stream name)))",
         "versions": package_versions(),
         "git_commit": git_commit(),
+        "model_fingerprint": model_fingerprint(),
         "command": command if command is not None else sys.argv,
         "backend": backend,
         "workers": workers,

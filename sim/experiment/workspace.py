@@ -9,6 +9,7 @@ unless ``force``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,8 +28,23 @@ class OutputConflict(Exception):
     """The output folder holds results of another scenario or seed."""
 
 
+@functools.cache
+def model_fingerprint() -> str:
+    """A hash of the code that decides a replication's numbers (the model, one replication, the
+    scenario schema). Part of every experiment key: after a change to the model, finished
+    replications are recomputed rather than silently reused."""
+    package = Path(__file__).resolve().parents[1]
+    files = sorted([*(package / "model").glob("*.py"), *(package / "scenario").glob("*.py"),
+                    package / "run.py"])
+    digest = hashlib.sha256(__version__.encode())
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def experiment_key(resolved: dict, seed: int) -> str:
-    text = json.dumps({"scenario": resolved, "seed": int(seed), "model": __version__},
+    text = json.dumps({"scenario": resolved, "seed": int(seed), "model": model_fingerprint()},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -153,8 +153,9 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
           asked_at: float | None = None, travel: Callable[[], float] | None = None):
     """One team of ``pool`` travels to ``case`` and does ``work`` hours of work on it.
 
-    The case waits in the pool's queue; a person picked up while the pool is closed starts when
-    it opens (on-call staff start at once, see ``acquire``). ``t_onsite`` records the first
+    The case waits in the pool's queue. A case that arrives while the pool is closed joins the
+    queue when it opens; one still queued at closing time and picked up after it starts when
+    the pool opens again (on-call staff start at once, see ``acquire``). ``t_onsite`` records the first
     team on site. ``asked_at`` is when the team was asked (the whistle, for a whistled case;
     default now), ``travel`` a travel time to use instead of the pool's own (a team borrowed
     from another street). In a preemptive pool a whistled case may interrupt this one: the
@@ -164,6 +165,11 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
     row = ask(visits, case, on_call or pool, whistled,
               t_request if asked_at is None else asked_at)
     if on_call is None:   # what acquire() does then, without a generator per visit
+        calendar = pool.calendar
+        if not calendar.always_open and not calendar.is_open(t_request):
+            # Nobody is handed a case while the pool is closed: cases that arrive at night
+            # queue when it opens, so a whistle that came later still goes first.
+            yield env.timeout(calendar.next_open(t_request) - t_request)
         req = pool.request(priority)
         yield req
     else:

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from array import array
 
-import simpy
-
 from sim.model.case import DEPARTMENT, STREET
 from sim.model.department import acquire, ask, serve, set_out
 from sim.model.pool import DIRECT, REFERRAL, WHISTLE
@@ -271,33 +269,63 @@ class CaseFlow:
         offset = len(all_depts) - len(summoned)
         if len(summoned) == 1:
             d = summoned[0]
-            yield from self._summon_delay(i, k, d)
+            yield env.timeout(self._summon_hours(i, k))
             pool, on_call, travel = self._whistle_pool(self.w.departments[d], street)
             yield from serve(env, pool, i, WHISTLE, self.work.item(i, offset), o, self.visits,
                              whistled=True, on_call=on_call, asked_at=asked, travel=travel)
             return
-        arrived = [env.event() for _ in summoned]
-        finished = env.event()
-        for j, d in enumerate(summoned):
-            env.process(self._report(i, k, street, d, asked, arrived[j], finished))
-        yield simpy.AllOf(env, arrived)
+        # Joint handling. The teams are fetched one pool at a time, in one global order (the
+        # order the pools were built in): two joint cases can then never each hold a person
+        # the other is waiting for, a deadlock that fetching them all at once allows. A pool
+        # that two summoned departments share (an integrated centre) sends one team for both.
+        teams: dict = {}
+        for d in summoned:
+            ready = asked + self._summon_hours(i, k)
+            pool, on_call, travel = self._whistle_pool(self.w.departments[d], street)
+            if pool in teams:
+                ready = max(ready, teams[pool][0])
+            teams[pool] = (ready, on_call, travel)
+        held, arrivals = [], []
+        for pool in sorted(teams, key=lambda p: p.order):
+            ready, on_call, travel = teams[pool]
+            if ready > env.now:
+                yield env.timeout(ready - env.now)
+            t_request = env.now
+            row = ask(self.visits, i, on_call or pool, True, asked)
+            got, req = yield from acquire(env, pool, WHISTLE, on_call)
+            start = env.now
+            if got is on_call:
+                travel = None
+            elif not got.calendar.always_open and not got.calendar.is_open(start):
+                start = got.calendar.next_open(start)  # the person waits for the office to open
+            hours = (travel or got.travel)()
+            o.wait_h[i] += start - t_request
+            set_out(self.visits, row, got, start, start + hours)
+            held.append((got, req, start))
+            arrivals.append(start + hours)
+        if o.t_onsite[i] != o.t_onsite[i]:
+            o.t_onsite[i] = min(arrivals)
         work = self.joint(self.work[i, offset: offset + len(summoned)].tolist())
-        yield env.timeout(work)
-        finished.succeed()
+        yield env.timeout(max(arrivals) + work - env.now)
+        for got, req, start in held:
+            got.log_busy(start, env.now)
+            got.served += 1
+            got.resource.release(req)
 
-    def _summon_delay(self, i, k, d):
-        """The whistle's signal; a department that refuses is whistled again."""
-        env, o = self.env, self.o
+    def _summon_hours(self, i, k) -> float:
+        """Hours from the whistle until a department takes it: the signal, once more for each
+        time it refuses (bounces) and is whistled again."""
+        o = self.o
         o.handoffs[i] += 1
-        yield env.timeout(self.signal_delay)
+        hours = self.signal_delay
         while True:
             b = o.bounces[i]
             if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
                 o.bounces[i] += 1
                 o.handoffs[i] += 1
-                yield env.timeout(self.signal_delay)  # the street whistles again
+                hours += self.signal_delay
                 continue
-            return
+            return hours
 
     def _whistle_pool(self, dept, street):
         """Who answers a whistle: the unit for the street (and its travel if borrowed), and
@@ -307,35 +335,3 @@ class CaseFlow:
         if self.on_call and dept.on_call is not None and not pool.calendar.is_open(self.env.now):
             on_call = dept.on_call
         return pool, on_call, travel
-
-    def _report(self, i, k, street, d, asked, arrived, finished):
-        """One summoned department: signal, queue with priority, travel, wait for the others.
-
-        The team holds its person from the moment it sets out until the joint work is done.
-        """
-        env, o = self.env, self.o
-        yield from self._summon_delay(i, k, d)
-        dept = self.w.departments[d]
-        pool, on_call, travel = self._whistle_pool(dept, street)
-        t_request = env.now
-        row = ask(self.visits, i, on_call or pool, True, asked)
-        pool, req = yield from acquire(env, pool, WHISTLE, on_call)
-        now = env.now
-        cal = pool.calendar
-        if pool is on_call:
-            travel = None
-        elif not cal.always_open and not cal.is_open(now):
-            yield env.timeout(cal.next_open(now) - now)
-            now = env.now
-        start = now
-        hours = (travel or pool.travel)()
-        o.wait_h[i] += now - t_request
-        set_out(self.visits, row, pool, now, now + hours)
-        yield env.timeout(hours)
-        if o.t_onsite[i] != o.t_onsite[i]:
-            o.t_onsite[i] = env.now
-        arrived.succeed()
-        yield finished
-        pool.log_busy(start, env.now)
-        pool.served += 1
-        pool.resource.release(req)

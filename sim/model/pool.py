@@ -150,6 +150,7 @@ class Pool:
         # steady-state utilisation; set by the builder.
         self.window = (0.0, float("inf"))
         self.busy_in_window = 0.0
+        self.order = 0
         self.preemptive = priority == "preemptive"
         self.prioritised = priority != "none"
         if priority == "preemptive" and self.capacity > 0:

@@ -151,6 +151,7 @@ class World:
         pool = Pool(self.env, name, kind, capacity, calendar, travel, department, street,
                     priority)
         pool.window = (self.scenario.simulation.warmup, self.scenario.simulation.horizon)
+        pool.order = len(self.pools)  # a global order for fetching several teams (no deadlock)
         self.pools.append(pool)
         return pool
 

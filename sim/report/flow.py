@@ -1,0 +1,162 @@
+"""The case flow in words, generated from a scenario (section 3, model logic).
+
+Written from the scenario's values rather than by hand, so the description cannot drift from
+what was simulated: ``case_routes`` mirrors the triage policy's routing of each case type, and
+``case_flow_paragraphs`` walks a case's life from occurrence to closing.
+"""
+
+from __future__ import annotations
+
+from sim.report.text import describe_distribution, percent, span, staff_text
+from sim.scenario.schema import Scenario
+from sim.scenario.units import format_duration
+
+
+def case_routes(s: Scenario) -> dict[str, str]:
+    """How each case type is routed at first triage (in words), as the model's policy does."""
+    wh, sk = s.reform.whistle, s.reform.sinking
+    out = {}
+    extra = set(sk.powers) if sk.enabled else set()
+    for name, ct in s.case_types.items():
+        n = len(ct.departments)
+        if n == 0:
+            out[name] = "street staff (no department needed)"
+            continue
+        with_power = [st for st in s.streets.values() if name in st.powers or name in extra]
+        if len(with_power) == len(s.streets):
+            out[name] = "street (on its power list)"
+            continue
+        # The centre pools the stationed teams (of centre_departments, if listed); it takes a
+        # multi-department case only when every department it needs is a member.
+        members = {d for d in s.departments if sk.fraction_for(d) > 0
+                   and (not sk.centre_departments or d in sk.centre_departments)}
+        if (sk.enabled and sk.integrated_centre and n > 1
+                and all(d in members for d in ct.departments)):
+            route = "integrated enforcement centre (one visit)"
+        elif wh.enabled and (wh.trigger.types == "all" or name in wh.trigger.types
+                             or (wh.trigger.min_departments is not None
+                                 and n >= wh.trigger.min_departments)):
+            route = "whistle: " + " + ".join(ct.departments) + " summoned at once"
+        else:
+            route = "referral: " + " → ".join(ct.departments)
+            if wh.enabled and wh.trigger.after_wait is not None:
+                route += f" (whistled after {format_duration(wh.trigger.after_wait)})"
+        if with_power:
+            route = f"street in {len(with_power)} of {len(s.streets)} streets; else {route}"
+        out[name] = route
+    return out
+
+
+def case_flow_paragraphs(s: Scenario) -> list[str]:
+    """The logic of the model for this scenario, in plain sentences generated from its values."""
+    streets = list(s.streets.values())
+    grids = sum(st.grids for st in streets)
+    per_day = sum(ct.rate for ct in s.case_types.values()) * grids
+    wh, sk = s.reform.whistle, s.reform.sinking
+    paras = []
+    profile = "a flat hour-of-day profile" if len(set(s.district.hour_profile)) == 1 else \
+        "an hour-of-day profile (peak/trough ratio " \
+        f"{max(s.district.hour_profile) / max(min(s.district.hour_profile), 1e-9):.1f})"
+    paras.append(
+        f"<b>Occurrence.</b> The district has {len(streets)} street(s) with {grids} grids in "
+        f"all, {len(s.departments)} department(s) and {len(s.case_types)} case type(s). Problems "
+        f"of each type occur in each street as a Poisson process at the type's rate per grid per "
+        f"day (about {per_day:.0f} a day in the district), following {profile}; grids differ "
+        f"in how many problems they see (gamma weights, cv {s.district.grid_heterogeneity_cv:g}).")
+    cover = span([st.patrol.coverage for st in streets], percent)
+    if sk.enabled and sk.grid_coverage is not None:
+        cover = f"{percent(sk.grid_coverage)} (raised by the sinking reform)"
+    delays = span([st.patrol.mean_delay for st in streets], format_duration)
+    calls = span([ct.citizen_call_share for ct in s.case_types.values()], percent)
+    paras.append(
+        f"<b>Discovery.</b> A grid worker's patrol finds a problem in a covered grid after an "
+        f"exponential delay (mean {delays}); patrol coverage is {cover} of grids. A citizen "
+        f"calls the hotline for {calls} of problems (share by type), after the type's call "
+        f"delay. Whichever comes first reports the case to the street platform after the "
+        f"report delay ({span([describe_distribution(st.report_delay) for st in streets])}). "
+        + ("Some minor problems found on patrol are fixed on the spot by the grid worker ("
+           + ", ".join(f"{n} {percent(ct.on_spot_share)}" for n, ct in s.case_types.items()
+                       if ct.on_spot_share > 0) + ")."
+           if any(ct.on_spot_share > 0 for ct in s.case_types.values()) else ""))
+    disp = span([st.dispatchers for st in streets], staff_text)
+    paras.append(
+        f"<b>Triage.</b> The street's dispatch centre ({disp} dispatcher(s) per street) triages "
+        f"each case ({describe_distribution(s.triage.time)} each) and routes it by its type: "
+        "see the table of case types below.")
+    if any(r.startswith(("referral", "street in")) for r in case_routes(s).values()):
+        ref = s.referral
+        paras.append(
+            "<b>Referral (before the reforms).</b> A referred case goes to the departments it "
+            "needs one after another. Each referral passes through paperwork of "
+            f"{describe_distribution(ref.admin_delay_working_days, 'working days')} counted in "
+            "the department's working days; the department may bounce it back as not its own "
+            f"(returning after {describe_distribution(ref.bounce_return_working_days, 'working days')}"
+            ") or it may first be misrouted to another department. "
+            + ("Referred cases queue behind whistled ones." if wh.enabled
+               and wh.priority != "none" else "Departments serve their queue first come, "
+               "first served."))
+    if wh.enabled:
+        trig = wh.trigger
+        rules = []
+        if trig.types == "all":
+            rules.append("every case")
+        elif trig.types:
+            rules.append("types " + ", ".join(trig.types))
+        if trig.min_departments is not None:
+            rules.append(f"cases needing at least {trig.min_departments} departments")
+        if trig.after_street_failure:
+            rules.append("cases the street failed to solve itself")
+        if trig.after_wait is not None:
+            rules.append(f"referred cases still open after {format_duration(trig.after_wait)}")
+        paras.append(
+            "<b>Whistle-and-report (街乡吹哨、部门报到).</b> The street whistles for "
+            + "; ".join(rules) + ". Every needed department is summoned at once (signal delay "
+            f"{format_duration(wh.signal_delay)}); whistled cases take {wh.priority.replace('_', '-')} "
+            f"priority in the departments' queues, with a report deadline of "
+            f"{format_duration(wh.report_within)}; out of office hours departments "
+            + ("answer with on-call staff (" + percent(wh.on_call_share) + " of their staff)"
+               if wh.after_hours == "on_call" else "come when they open")
+            + f". Work starts when every summoned team is on site and takes the {wh.joint_work} "
+            f"of their work contents. Bouncing is multiplied by {wh.bounce_factor:g} under the "
+            "street's assessment power. "
+            + (f"The street verifies every result ({describe_distribution(wh.verification.time)}); "
+               "an unsolved case goes back to triage (closed loop)."
+               if wh.verification.enabled else "Results are not verified by the street."))
+    if sk.enabled:
+        frac = (", ".join(f"{d} {percent(f)}" for d, f in sk.fraction.items())
+                if isinstance(sk.fraction, dict) else percent(sk.fraction))
+        paras.append(
+            "<b>Resource sinking (资源下沉).</b> A fraction of each department's staff ("
+            f"{frac}) is stationed at streets, allocated {sk.allocation}ly to their expected "
+            "demand" if sk.allocation == "proportional" else
+            "<b>Resource sinking (资源下沉).</b> A fraction of each department's staff ("
+            f"{frac}) is stationed at streets, equally per street")
+        paras[-1] += (
+            "; a case finding its stationed team busy "
+            + ("goes to the central pool" if sk.overflow == "central" else "waits for the team")
+            + ". "
+            + (f"Streets gain powers over {', '.join(sk.powers)}. " if sk.powers else "")
+            + ("Stationed teams pool into an integrated enforcement centre that handles a "
+               f"multi-department case in one visit ({sk.centre_work} of the work contents). "
+               if sk.integrated_centre else ""))
+    quality = {n: ct.quality_failure for n, ct in s.case_types.items() if ct.quality_failure}
+    closed = wh.enabled and wh.verification.enabled
+    paras.append(
+        "<b>Closing.</b> "
+        + ("With the closed loop, a case is closed after the street's verification; one found "
+           "unsolved is triaged again at once. " if closed else
+           "Without a closed loop a case is closed on the handler's word; one closed unsolved "
+           f"comes back when the citizen calls again "
+           f"({describe_distribution(s.reopen.citizen_recall)} later). ")
+        + ("Handling fails to solve the problem with probability "
+           + ", ".join(f"{n} {percent(q)}" for n, q in quality.items()) + ". " if quality else
+           "Handling always solves the problem. ")
+        + f"A case is reopened at most {s.reopen.max_reopens} times.")
+    paras.append(
+        "<b>Outputs.</b> Response time is <code>t_resolved − t_report</code>, from the report on "
+        "the street platform to the moment the problem is really solved (after any reopenings). "
+        f"Cases occur until the horizon ({format_duration(s.simulation.horizon)}); the run then "
+        f"drains for up to {format_duration(s.simulation.drain_limit)}, and a case still open "
+        f"is censored (kept, counted as infinitely long in quantiles). Cases reported in the "
+        f"warm-up ({format_duration(s.simulation.warmup)}) are left out of the statistics.")
+    return paras

@@ -1,0 +1,59 @@
+"""Sections 5 and 6 of STRESS-DES: experimentation (replications, run length, seeds) and
+implementation (software, commit, command, timings), from the manifests."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.diff import show
+from sim.report.folders import Study
+from sim.report.html import html_table, section
+from sim.scenario.units import format_duration
+
+
+def experimentation_section(study: Study) -> str:
+    m = study.manifest
+    first = study.runs[0]
+    sim_ = first.scenario.simulation
+    reps = m.get("replications", first.manifest.get("replications"))
+    conf = m.get("confidence", first.manifest.get("confidence", 0.95))
+    rows = [
+        ("replications", reps),
+        ("root seed", m.get("seed", first.manifest.get("seed"))),
+        ("random streams", first.manifest.get("stream_seeds", "")),
+        ("common random numbers", "yes: every scenario uses the same seed and replication "
+         "indices, so replication r of each sees the same cases"
+         if study.kind != "run" else "n/a (one scenario)"),
+        ("run length (horizon)", f"{format_duration(sim_.horizon)}: cases occur until then"),
+        ("warm-up", f"{format_duration(sim_.warmup)}: cases reported earlier are left out"),
+        ("drain limit", f"{format_duration(sim_.drain_limit)} after the horizon"),
+        ("confidence level", f"{conf:.0%} (Student t across replications)"),
+        ("backend / workers", f"{m.get('backend', first.manifest.get('backend'))} / "
+                              f"{m.get('workers', first.manifest.get('workers')) or 'default'}"),
+    ]
+    if m.get("precision"):
+        rows.append(("precision target", show(m["precision"])))
+    lengths = {(r.scenario.simulation.horizon, r.scenario.simulation.warmup) for r in study.runs}
+    note = ("" if len(lengths) == 1 else
+            "<p>Scenarios differ in horizon or warm-up; see each scenario's manifest.</p>")
+    table = pd.DataFrame(rows, columns=["item", "value"])
+    return section("experimentation", "5. Experimentation", html_table(table) + note)
+
+
+def implementation_section(study: Study) -> str:
+    m = study.manifest
+    first = study.runs[0].manifest
+    versions = m.get("versions") or first.get("versions") or {}
+    command = m.get("command") or first.get("command") or []
+    timings = m.get("timings") or first.get("timings") or {}
+    rows = [("software", "govsim (Python, SimPy); this report by `govsim report`"),
+            ("git commit", m.get("git_commit") or first.get("git_commit") or "unknown"),
+            ("command", " ".join(str(c) for c in command)),
+            ("wall time", f"{timings.get('wall_s', float('nan')):.1f} s"
+             if isinstance(timings.get("wall_s"), (int, float)) else "–")]
+    rows += [(f"version: {k}", v) for k, v in versions.items()]
+    table = pd.DataFrame(rows, columns=["item", "value"])
+    return section("implementation", "6. Implementation", html_table(table)
+                    + "<p class=muted>Re-running the command at this commit gives the same "
+                      "numbers: every random stream is derived from (seed, replication, stream "
+                      "name), whatever the backend and number of workers.</p>")
