@@ -173,12 +173,25 @@ class CaseFlow:
         if len(depts) == 1 and k in street.sunk_powers:
             dept = self.w.departments[depts[0]]
             if dept.stationed_at(street.index) is not None:
+                yield from self._until_open(i, dept.calendar)
                 pool, travel = dept.unit_for(street.index)
                 yield from serve(self.env, pool, i, DIRECT, self.work.item(i, 0), self.o,
                                  self.visits, travel=travel)
                 return
         yield from serve(self.env, street.staff, i, DIRECT, self.street_work(i, k), self.o,
                          self.visits)
+
+    def _until_open(self, i, calendar):
+        """Wait, if need be, until ``calendar`` opens, counting it as waiting for staff.
+
+        Which unit takes a case (its street's team, or the central pool when the team is busy)
+        is decided when the case can be handed out, not at night when every team looks idle.
+        """
+        now = self.env.now
+        if not calendar.always_open and not calendar.is_open(now):
+            opens = calendar.next_open(now)
+            self.o.wait_h[i] += opens - now
+            yield self.env.timeout(opens - now)
 
     def by_centre(self, i, street, depts):
         """The integrated centre: one team, one visit, for a multi-department case."""
@@ -212,6 +225,7 @@ class CaseFlow:
             else:
                 o.handoffs[i] += 1
                 priority = DIRECT
+            yield from self._until_open(i, dept.calendar)
             pool, travel = dept.unit_for(street.index)
             yield from serve(env, pool, i, priority, self.work.item(i, j), o, self.visits,
                              travel=travel)
@@ -270,7 +284,10 @@ class CaseFlow:
         if len(summoned) == 1:
             d = summoned[0]
             yield env.timeout(self._summon_hours(i, k))
-            pool, on_call, travel = self._whistle_pool(self.w.departments[d], street)
+            dept = self.w.departments[d]
+            if not (self.on_call and dept.on_call is not None):
+                yield from self._until_open(i, dept.calendar)
+            pool, on_call, travel = self._whistle_pool(dept, street)
             yield from serve(env, pool, i, WHISTLE, self.work.item(i, offset), o, self.visits,
                              whistled=True, on_call=on_call, asked_at=asked, travel=travel)
             return
