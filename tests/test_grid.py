@@ -147,3 +147,20 @@ def test_same_seed_same_cases_other_replication_other_cases():
     _, c = cases_of(tiny_dict(), 4, 1)
     assert np.array_equal(a.t_occur, b.t_occur) and np.array_equal(a.work, b.work)
     assert len(a.t_occur) != len(c.t_occur) or not np.array_equal(a.t_occur, c.t_occur)
+
+
+def test_case_draws_do_not_depend_on_max_reopens():
+    """Allowing more reopenings adds rounds of draws; it must not change the draws of the
+    rounds both allow (common random numbers across a sweep over ``max_reopens``)."""
+    from sim.model.grid import generate_cases
+    from sim.model.streams import Streams
+    from sim.scenario import scenario_from_dict
+    from tests.conftest import tiny_dict
+
+    few = generate_cases(scenario_from_dict(tiny_dict(reopen={"max_reopens": 2})), Streams(3, 0))
+    many = generate_cases(scenario_from_dict(tiny_dict(reopen={"max_reopens": 6})), Streams(3, 0))
+    assert few.quality_u.shape[1] == 3 and many.quality_u.shape[1] == 7
+    np.testing.assert_array_equal(few.quality_u, many.quality_u[:, :3])
+    np.testing.assert_array_equal(few.recall_delay, many.recall_delay[:, :3])
+    np.testing.assert_array_equal(few.misroute_u, many.misroute_u)
+    np.testing.assert_array_equal(few.bounce_u, many.bounce_u)

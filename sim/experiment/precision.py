@@ -59,7 +59,8 @@ def run_to_precision(scenarios: list[Scenario], reps: int, seed: int, target: fl
                 computed[r.scenario.name].update(r.computed)
             rel = {r.scenario.name: relative_precision(r, metric, confidence) for r in results}
             rounds.append({"reps": n, "relative_halfwidth": rel})
-            worst = max(rel.values(), key=lambda v: -1 if math.isnan(v) else v)
+            # An unknown precision (NaN: too few values) is not a reached one.
+            worst = max(math.inf if math.isnan(v) else v for v in rel.values())
             if worst <= target or n >= max_reps:
                 break
             n = min(max_reps, max(n + 1, min(2 * n, reps_for_precision(n, worst, target))))

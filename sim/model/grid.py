@@ -104,10 +104,12 @@ def generate_cases(scenario, streams: Streams, coverage_override: float | None =
                 work[:, j] = ct.work_for(dept).sample(streams.rng(f"{key}/work/{dept}"), n)
             rng = streams.rng(f"{key}/decisions")
             bounce_u = _uniforms32(rng, (n, BOUNCE_DRAWS))
-            quality_u = _uniforms32(rng, (n, rounds))
             misroute_u = _uniforms32(rng, (n, 2))
+            # Drawn round by round (one block of n per round) and last in their streams, so a
+            # case's draws for round r do not depend on how many rounds ``max_reopens`` allows.
+            quality_u = _uniforms32(rng, (rounds, n)).T
             recall = scenario.reopen.citizen_recall.sample(streams.rng(f"{key}/recall"),
-                                                           n * rounds).reshape(n, rounds)
+                                                           n * rounds).reshape(rounds, n).T
             parts.append(dict(
                 case_type=np.full(n, k_idx, dtype=np.int16),
                 street=np.full(n, s_idx, dtype=np.int16),
