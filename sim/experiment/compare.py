@@ -24,13 +24,12 @@ import pandas as pd
 from sim.analysis.compare import comparison_table
 from sim.experiment.runner import (
     ScenarioResult,
-    _json_default,
-    git_commit,
-    package_versions,
+    provenance,
     run_scenarios,
+    write_manifest,
     write_run_outputs,
 )
-from sim.experiment.workspace import OutputConflict, atomic_write_bytes
+from sim.experiment.workspace import OutputConflict
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
 
@@ -147,17 +146,12 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
         "common_random_numbers": True,
         "confidence": confidence,
         "precision": res.precision,
-        "versions": package_versions(),
-        "git_commit": git_commit(),
-        "command": command,
-        "backend": backend,
-        "workers": workers,
+        **provenance(command, backend, workers),
         "timings": {"wall_s": res.wall_s,
                     "computed": {r.scenario.name: r.computed for r in res.results},
                     "reused": {r.scenario.name: r.reused for r in res.results}},
     }
-    atomic_write_bytes(out / "manifest.json",
-                       json.dumps(res.manifest, indent=2, default=_json_default).encode())
+    write_manifest(out, res.manifest)
     if figures:
         from sim.plots import comparison_figures
 

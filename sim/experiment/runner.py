@@ -167,7 +167,7 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
     """
     from sim.analysis.little import littles_law
-    from sim.experiment.workspace import atomic_parquet, atomic_write_bytes
+    from sim.experiment.workspace import atomic_parquet
 
     out = res.out
     atomic_parquet(res.cases, out / "cases.parquet")
@@ -185,25 +185,34 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
         "replications": res.reps,
         "confidence": confidence,
         "stream_seeds": "numpy SeedSequence(seed, spawn_key=(replication, blake2b(stream name)))",
-        "versions": package_versions(),
-        "git_commit": git_commit(),
-        "model_fingerprint": model_fingerprint(),
-        "command": command if command is not None else sys.argv,
-        "backend": backend,
-        "workers": workers,
+        **provenance(command if command is not None else sys.argv, backend, workers),
         "timings": {"wall_s": res.wall_s, "replication_wall_s": res.rep_wall_s,
                     "computed": res.computed, "reused": res.reused},
         "littles_law": little,
     }
     res.manifest.update({k: v for k, v in (extra or {}).items() if v is not None})
-    import json
-
-    atomic_write_bytes(out / "manifest.json",
-                       json.dumps(res.manifest, indent=2, default=_json_default).encode())
+    write_manifest(out, res.manifest)
     if figures:
         from sim.plots import response_figures
 
         response_figures(res.cases, out / "figures", title=res.scenario.name)
+
+
+def provenance(command: list[str], backend: str, workers: int | None) -> dict:
+    """What every manifest records of how its results were made."""
+    return {"versions": package_versions(), "git_commit": git_commit(),
+            "model_fingerprint": model_fingerprint(), "command": command, "backend": backend,
+            "workers": workers}
+
+
+def write_manifest(out: Path, manifest: dict) -> None:
+    """``out/manifest.json``, written atomically."""
+    import json
+
+    from sim.experiment.workspace import atomic_write_bytes
+
+    atomic_write_bytes(out / "manifest.json",
+                       json.dumps(manifest, indent=2, default=_json_default).encode())
 
 
 def _json_default(value):

@@ -31,13 +31,11 @@ from sim.analysis.compare import comparison_table
 from sim.experiment.compare import check_folder
 from sim.experiment.runner import (
     ScenarioResult,
-    _json_default,
-    git_commit,
-    package_versions,
+    provenance,
     run_scenarios,
+    write_manifest,
     write_run_outputs,
 )
-from sim.experiment.workspace import atomic_write_bytes
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import SET_SOURCE, parse_override, resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
@@ -235,19 +233,14 @@ def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int 
         "replications": res.results[0].reps,
         "common_random_numbers": True,
         "confidence": confidence,
-        "versions": package_versions(),
-        "git_commit": git_commit(),
-        "command": command,
-        "backend": backend,
-        "workers": workers,
+        **provenance(command, backend, workers),
         "timings": {"wall_s": res.wall_s,
                     "computed": {i: r.computed for i, r in zip(res.ids, res.results,
                                                                strict=True)},
                     "reused": {i: r.reused for i, r in zip(res.ids, res.results,
                                                            strict=True)}},
     }
-    atomic_write_bytes(out / "manifest.json",
-                       json.dumps(res.manifest, indent=2, default=_json_default).encode())
+    write_manifest(out, res.manifest)
     if figures:
         from sim.plots import sweep_figures
 
