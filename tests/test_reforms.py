@@ -116,6 +116,12 @@ def test_preemptive_priority_runs_every_case_to_its_end():
     started = visits.dropna(subset=["t_start"])
     assert (started["t_start"] >= started["t_request"]).all()
     assert (pools["busy_hours"] >= 0).all()
+    # A preempted team's time away is neither an arrival on site nor counted twice as waiting.
+    done = cases[cases["resolved"] & (cases["handled_by"] == "department")]
+    assert (done["t_onsite"] >= done["t_report"]).all()
+    assert (done["t_onsite"] <= done["t_resolved"] + 1e-9).all()
+    single = done[done["case_type"] == "parking"]
+    assert (single["wait_h"] <= single["response_h"] + 1e-9).all()
 
 
 # ---------------------------------------------------------------------------- sinking

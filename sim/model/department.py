@@ -193,6 +193,8 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                     outcomes.t_onsite[case] = onsite
                 set_out(visits, row, pool, now, onsite)
                 remaining = hours + work
+            elif remaining > work and outcomes.t_onsite[case] != outcomes.t_onsite[case]:
+                outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
             start = env.now
             yield env.timeout(remaining)
             pool.log_busy(start, env.now)
@@ -201,10 +203,13 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
             if start is not None:
                 pool.log_busy(start, env.now)
                 remaining -= env.now - start
+                if remaining > work and outcomes.t_onsite[case] == onsite:
+                    outcomes.t_onsite[case] = NAN  # called back before reaching the site
             pool.resource.release(req)
             queued = env.now
             req = pool.request(priority)
             yield req
-            outcomes.wait_h[case] += env.now - queued
+            if remaining is not None:  # before that, the first start counts all the waiting
+                outcomes.wait_h[case] += env.now - queued
     pool.served += 1
     pool.resource.release(req)
