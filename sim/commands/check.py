@@ -40,7 +40,21 @@ def main(args: argparse.Namespace) -> int:
     print(f"  whistle-and-report: {'on' if w.enabled else 'off'}; resource sinking: "
           f"{'on' if k.enabled else 'off'}")
     loads = offered_loads(s)
-    warned = [p for p in loads if p.load >= WARN_LOAD]
+    # The estimate sends a street's cases to its team; with `overflow: central` the excess goes
+    # to the central pool instead, so a busy team is not a queue that never settles.
+    spills = k.enabled and k.overflow == "central"
+    on_call = w.enabled and w.after_hours == "on_call"
+
+    def flag(p) -> str:
+        if p.load < WARN_LOAD:
+            return ""
+        if spills and p.kind in ("stationed", "centre"):
+            return "  (busy: the excess overflows to the central pool)"
+        note = ("; estimate ignores on-call staff after hours" if on_call and p.kind == "central"
+                else "")
+        return f"  WARNING: >= {WARN_LOAD}, this queue may never settle{note}"
+
+    warned = [p for p in loads if flag(p).startswith("  WARNING")]
     print("  offered load per pool (work per open hour / staff):")
     kinds = {}
     for p in loads:
@@ -49,8 +63,7 @@ def main(args: argparse.Namespace) -> int:
         shown = pools if kind in ("central", "on_call") or len(pools) <= 4 else \
             sorted(pools, key=lambda p: -p.load)[:3]
         for p in shown:
-            flag = "  WARNING: >= 0.95, this queue never settles" if p.load >= WARN_LOAD else ""
-            print(f"    {p.pool:<32} {kind:<10} staff {p.staff:>4}  load {p.load:6.2f}{flag}")
+            print(f"    {p.pool:<32} {kind:<10} staff {p.staff:>4}  load {p.load:6.2f}{flag(p)}")
         if len(shown) < len(pools):
             print(f"    ... {len(pools) - len(shown)} more {kind} pools "
                   f"(max load shown; lowest {min(x.load for x in pools):.2f})")
