@@ -231,8 +231,6 @@ def _allowed_keys(path: list) -> list[str]:
     for cand in candidates:
         if isinstance(cand, type) and issubclass(cand, BaseModel):
             names.extend(f.alias or n for n, f in cand.model_fields.items())
-    if path and path[0] == "streets" and len(path) == 2 or path == ["street_defaults"]:
-        names = [n for n in names]
     return list(dict.fromkeys(names))
 
 
