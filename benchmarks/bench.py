@@ -81,7 +81,7 @@ def tandem_scenario(hours: float) -> dict:
 
 
 def run_govsim_tandem(hours: float, seed: int = 1) -> tuple[int, float]:
-    from sim.run import run_replication
+    from sim.model.replication import run_replication
     from sim.scenario.loader import scenario_from_dict
 
     scenario = scenario_from_dict(tandem_scenario(hours))
@@ -138,7 +138,7 @@ def overhead(cases: int, repeats: int) -> dict:
 
 # ---------------------------------------------------------------------------------- (b) scenarios
 def scenario_speed(path: Path, repeats: int) -> float | None:
-    from sim.run import run_replication
+    from sim.model.replication import run_replication
     from sim.scenario.loader import load_scenario
 
     if not path.exists():
@@ -171,7 +171,7 @@ def _child(cases: int, trace: bool = False) -> None:
     """
     import tracemalloc
 
-    from sim.run import run_replication
+    from sim.model.replication import run_replication
     from sim.scenario.loader import load_scenario
 
     days = max(cases / BASELINE_CASES_PER_DAY, 8.0)

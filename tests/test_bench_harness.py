@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.run import run_replication
+from sim.model.replication import run_replication
 from sim.scenario.loader import scenario_from_dict
 from tests.conftest import ROOT
 

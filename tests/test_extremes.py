@@ -16,7 +16,7 @@ from sim.analysis.summary import ALL, summary_table
 from sim.cli import main
 from sim.model.calendar import WorkingCalendar
 from sim.model.grid import BOUNCE_DRAWS
-from sim.run import CASE_COLUMNS, run_replication
+from sim.model.replication import CASE_COLUMNS, run_replication
 from sim.scenario import scenario_from_dict
 from tests.conftest import tiny_dict
 

@@ -213,7 +213,7 @@ def test_joint_whistles_never_deadlock():
     """Two joint cases must never each hold a person the other waits for. With one person per
     department, bounces that delay one department's signal and a load well below capacity,
     every case is resolved (fetching all teams at once used to lock up most replications)."""
-    from sim.run import run_replication
+    from sim.model.replication import run_replication
     from sim.scenario import scenario_from_dict
     from tests.conftest import tiny_dict
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sim.analysis.reform_metrics import report_metrics
 from sim.model.streams import Streams
 from sim.model.world import World
-from sim.run import case_table, pool_table, run_replication, visit_table
+from sim.model.replication import case_table, pool_table, run_replication, visit_table
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.conftest import SCENARIOS, tiny_dict
 

@@ -1,4 +1,4 @@
-from sim.run import run_replication
+from sim.model.replication import run_replication
 from sim.scenario import scenario_from_dict
 from tests.conftest import tiny_dict
 

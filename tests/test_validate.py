@@ -9,7 +9,7 @@ from scipy import stats
 
 from sim.analysis.little import littles_law
 from sim.cli import main as cli
-from sim.run import run_replication
+from sim.model.replication import run_replication
 from sim.scenario.loader import scenario_from_dict
 from sim.validate import (
     Reduction,

@@ -50,7 +50,7 @@ def city_key(city: City, seed: int) -> str:
 
 def run_district(scenario_json: str, seed: int, replication: int, out: str) -> dict:
     """One task: simulate one district's replication and write its part of the dataset."""
-    from sim.run import run_replication
+    from sim.model.replication import run_replication
 
     scenario = Scenario.model_validate_json(scenario_json)
     started, cpu = time.perf_counter(), time.process_time()

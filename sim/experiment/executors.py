@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
-from sim.run import Replication, run_replication
+from sim.model.replication import Replication, run_replication
 from sim.scenario.schema import Scenario
 
 BACKENDS = ("serial", "processes", "dask")

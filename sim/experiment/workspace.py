@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import __version__
-from sim.run import Replication
+from sim.model.replication import Replication
 
 TABLES = ("cases", "pools", "visits")
 
@@ -34,8 +34,7 @@ def model_fingerprint() -> str:
     scenario schema). Part of every experiment key: after a change to the model, finished
     replications are recomputed rather than silently reused."""
     package = Path(__file__).resolve().parents[1]
-    files = sorted([*(package / "model").glob("*.py"), *(package / "scenario").glob("*.py"),
-                    package / "run.py"])
+    files = sorted([*(package / "model").glob("*.py"), *(package / "scenario").glob("*.py")])
     digest = hashlib.sha256(__version__.encode())
     for path in files:
         digest.update(path.relative_to(package).as_posix().encode())

@@ -77,3 +77,30 @@ class WorkingCalendar:
                 total += max(0.0, hi - lo)
             day += 1
         return total
+
+
+class OffHours:
+    """The hours when ``office`` is closed: the on-call staff's calendar.
+
+    On-call staff are the department's own people, on call outside office hours; their pool's
+    open hours are the office's closed hours, so its utilisation is busy / on-call hours.
+    """
+
+    always_open = False
+
+    def __init__(self, office):
+        self.office = office
+
+    def is_open(self, t: float) -> bool:
+        return not self.office.is_open(t)
+
+    def next_open(self, t: float) -> float:
+        if not self.office.is_open(t):
+            return t
+        day = (t // 24.0) * 24.0
+        return day + self.office.close_at
+
+    def open_hours_between(self, start: float, end: float) -> float:
+        if end <= start:
+            return 0.0
+        return (end - start) - self.office.open_hours_between(start, end)

@@ -69,6 +69,7 @@ class CaseOutcomes:
     reopens: array = field(init=False)
     whistled: array = field(init=False)
     handled_by: array = field(init=False)
+    route: array = field(init=False)       # code into ``sim.model.routing.ROUTES``, first triage
 
     def __post_init__(self) -> None:
         n = self.n
@@ -78,6 +79,7 @@ class CaseOutcomes:
         for name in ("bounces", "handoffs", "reopens"):
             setattr(self, name, array("h", [0]) * n)
         self.handled_by = array("b", [0]) * n
+        self.route = array("b", [0]) * n
         self.whistled = array("b", [0]) * n
 
 

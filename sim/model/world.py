@@ -1,40 +1,28 @@
 """The builder: a SimPy world made from a validated scenario, and its run.
 
-``World(scenario, streams)`` creates the calendars, the departments and their pools, the streets
-with their dispatch centres, staff, stationed teams and integrated centres, and draws every case
-of the replication. ``World.run()`` plays the case flow: cases are reported until the horizon,
-then the run drains until every case is resolved or ``drain_limit`` has passed.
+``World(scenario, streams)`` creates the pools of the staffing plan (``sim.model.staffing``),
+the departments and the streets that command them, and draws every case of the replication;
+the routing rule (``sim.model.routing``) decides each case's way. ``World.run()`` plays the case
+flow: cases are reported until the horizon, then the run drains until every case is resolved or
+``drain_limit`` has passed.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from sim.model.calendar import WorkingCalendar
+from sim.model.calendar import OffHours, WorkingCalendar
 from sim.model.case import GRID, CaseOutcomes, VisitLog
-from sim.model.department import Department, OffHours
+from sim.model.case_flow import CaseFlow
+from sim.model.department import Department
 from sim.model.engine import Environment
 from sim.model.grid import generate_cases
-from sim.model.policies import CaseFlow
 from sim.model.pool import Pool
-from sim.model.sinking import stationed_staff
+from sim.model.routing import RoutingRule
+from sim.model.staffing import PoolPlan, StaffingPlan, staffing_plan
 from sim.model.streams import Streams
 from sim.model.street import Street
-from sim.scenario.schema import UNLIMITED, Scenario
-
-
-def expected_department_work(scenario: Scenario) -> dict[str, list[float]]:
-    """Expected work hours per day each street sends each department (for proportional
-    allocation): occurrence rate x grids x mean work content."""
-    out = {d: [0.0] * len(scenario.streets) for d in scenario.departments}
-    for s, street in enumerate(scenario.streets.values()):
-        for ct in scenario.case_types.values():
-            for d in ct.departments:
-                out[d][s] += ct.rate * street.grids * ct.work_for(d).mean
-    return out
-
+from sim.scenario.schema import Scenario
 
 SOURCE_CHUNK = 4096
 """Cases the source turns into Python numbers at a time."""
@@ -43,90 +31,49 @@ SOURCE_CHUNK = 4096
 class World:
     """Everything one replication needs: the district's units, its cases and the flow."""
 
-    def __init__(self, scenario: Scenario, streams: Streams):
+    def __init__(self, scenario: Scenario, streams: Streams, plan: StaffingPlan | None = None):
         self.scenario = scenario
         self.streams = streams
-        self.env = env = Environment()   # simpy's, with the event loop inlined
+        self.env = Environment()   # simpy's, with the event loop inlined
+        self.plan = plan = plan or staffing_plan(scenario)
+        self.routing = RoutingRule(scenario, plan)
         sk, wh = scenario.reform.sinking, scenario.reform.whistle
         self.calendars = {n: WorkingCalendar.from_config(c) for n, c in scenario.calendars.items()}
-        priority = wh.priority if wh.enabled else "none"
+        self._priority = wh.priority if wh.enabled else "none"
         self.pools: list[Pool] = []
+        by_plan = {p.name: self._pool(p) for p in plan.pools}
 
-        # Departments and their central pools (what is not stationed at streets).
-        demand = expected_department_work(scenario)
-        street_names = list(scenario.streets)
+        # Departments: their central and on-call pools, paperwork, and teams at streets.
         self.departments: list[Department] = []
-        self.stationed: dict[str, list[int]] = {}
-        for d, (name, cfg) in enumerate(scenario.departments.items()):
-            cal = self.calendars[cfg.calendar]
-            weights = (demand[name] if sk.allocation == "proportional"
-                       else [1.0] * len(street_names))
-            teams = stationed_staff(cfg.staff, sk.fraction_for(name), weights)
-            self.stationed[name] = teams
-            central_staff = cfg.staff if cfg.staff >= UNLIMITED else cfg.staff - sum(teams)
-            central = self._pool(f"{name}/central", "central", central_staff, cal,
-                                 streams.draw(f"travel/{name}", cfg.travel_time), name,
-                                 priority=priority)
-            on_call = None
-            if wh.enabled and wh.after_hours == "on_call" and not cal.always_open:
-                # The department's own people on call out of office hours: not extra headcount.
-                people = (cfg.staff if cfg.staff >= UNLIMITED
-                          else max(1, math.ceil(wh.on_call_share * cfg.staff)) if cfg.staff else 0)
-                on_call = self._pool(f"{name}/on_call", "on_call", people, OffHours(cal),
-                                     streams.draw(f"travel/{name}/on_call", cfg.travel_time),
-                                     name, priority=priority)
+        for name, dp in plan.departments.items():
             self.departments.append(Department(
-                name, d, central, cal,
+                name, dp.index, by_plan[dp.central.name], self.calendars[dp.calendar],
                 streams.draw(f"admin/{name}", scenario.referral.admin_delay_working_days),
                 streams.draw(f"bounce_return/{name}",
                              scenario.referral.bounce_return_working_days),
-                on_call=on_call, overflow=sk.overflow))
+                on_call=by_plan[dp.on_call.name] if dp.on_call else None,
+                overflow=sk.overflow))
+            dept = self.departments[-1]
+            dept.teams = {s: by_plan[team.name] for s, team in dp.teams.items()}
+            dept.cover = dict(dp.cover)
 
         # Streets: dispatch centre, own staff, stationed teams, integrated centre.
         type_index = {n: k for k, n in enumerate(scenario.case_types)}
         dept_index = {n: d for d, n in enumerate(scenario.departments)}
-        extra_powers = sk.powers if sk.enabled else []
-        verification = wh.verification.time
         self.streets: list[Street] = []
-        for s, (name, cfg) in enumerate(scenario.streets.items()):
-            cal = self.calendars[cfg.calendar]
-            dispatch = None
-            if cfg.dispatchers < UNLIMITED:
-                dispatch = self._pool(f"{name}/dispatch", "dispatch", cfg.dispatchers,
-                                      self.calendars["always"], lambda: 0.0, street=name)
-            staff = self._pool(f"{name}/staff", "street", cfg.staff, cal,
-                               streams.draw(f"travel/{name}/staff", cfg.travel_time),
-                               street=name)
-            powers = frozenset(type_index[t] for t in (*cfg.powers, *extra_powers))
-            street = Street(name, s, dispatch,
-                            streams.draw(f"triage/{name}", scenario.triage.time), staff, powers,
-                            streams.draw(f"verify/{name}", verification))
-            street.sunk_powers = frozenset(type_index[t] for t in extra_powers
-                                           if t not in cfg.powers)
-            for d, dept in enumerate(self.departments):
-                people = self.stationed[dept.name][s]
-                if people > 0:
-                    street.teams[d] = self._pool(
-                        f"{dept.name}/{name}", "stationed", people, dept.calendar,
-                        streams.draw(f"travel/{dept.name}/{name}", cfg.travel_time),
-                        dept.name, name, priority=priority)
-            if sk.enabled and sk.integrated_centre:
-                members = [dept_index[d] for d in sk.centre_departments] or list(street.teams)
-                members = [d for d in members if d in street.teams]
-                if members:
-                    first = self.departments[members[0]]
-                    centre = self._pool(
-                        f"centre/{name}", "centre",
-                        sum(street.teams[d].capacity for d in members), first.calendar,
-                        streams.draw(f"travel/centre/{name}", cfg.travel_time),
-                        "centre", name, priority=priority)
-                    for d in members:
-                        self.pools.remove(street.teams[d])
-                        street.teams[d] = centre
-                    street.centre = centre
-                    street.centre_departments = frozenset(members)
-            for d, team in street.teams.items():
-                self.departments[d].teams[s] = team
+        for name, sp in plan.streets.items():
+            street = Street(
+                name, sp.index, by_plan[sp.dispatch.name] if sp.dispatch else None,
+                streams.draw(f"triage/{name}", scenario.triage.time), by_plan[sp.staff.name],
+                frozenset(type_index[t] for t in sp.powers),
+                streams.draw(f"verify/{name}", wh.verification.time))
+            street.sunk_powers = frozenset(type_index[t] for t in sp.sunk_powers)
+            street.teams = {dept_index[d]: by_plan[dp.teams[sp.index].name]
+                            for d, dp in plan.departments.items() if sp.index in dp.teams}
+            if sp.centre is not None:
+                street.centre = by_plan[sp.centre.name]
+                street.centre_departments = frozenset(dept_index[d]
+                                                      for d in sp.centre_departments)
             self.streets.append(street)
 
         # Street handling work when a type gives no street_work: its total work content.
@@ -137,23 +84,39 @@ class World:
         # The cases of this replication.
         self.cases = generate_cases(scenario, streams,
                                     sk.grid_coverage if sk.enabled else None)
-        n = len(self.cases)
-        self.outcomes = CaseOutcomes(n)
+        self.outcomes = CaseOutcomes(len(self.cases))
         self.visits = VisitLog()
         self.flow = CaseFlow(self)
         self.end_time = float("nan")
         self._open = 0
         self._source_done = False
-        self.all_done = env.event()
+        self.all_done = self.env.event()
 
-    def _pool(self, name, kind, capacity, calendar, travel, department="", street="",
-              priority="none") -> Pool:
-        pool = Pool(self.env, name, kind, capacity, calendar, travel, department, street,
-                    priority)
-        pool.window = (self.scenario.simulation.warmup, self.scenario.simulation.horizon)
+    def _pool(self, plan: PoolPlan) -> Pool:
+        """The SimPy pool of one entry of the staffing plan."""
+        scenario = self.scenario
+        if plan.travel_stream is None:
+            travel = lambda: 0.0  # noqa: E731 (a dispatch centre does not travel)
+        else:
+            travel = self.streams.draw(plan.travel_stream, self._travel(plan))
+        calendar = self.calendars[plan.calendar]
+        if plan.off_hours:
+            calendar = OffHours(calendar)
+        priority = "none" if plan.kind in ("dispatch", "street") else self._priority
+        pool = Pool(self.env, plan.name, plan.kind, plan.headcount, calendar, travel,
+                    "" if plan.kind in ("dispatch", "street") else plan.department,
+                    plan.street, priority)
+        pool.window = (scenario.simulation.warmup, scenario.simulation.horizon)
         pool.order = len(self.pools)  # a global order for fetching several teams (no deadlock)
         self.pools.append(pool)
         return pool
+
+    def _travel(self, plan: PoolPlan):
+        """The travel-time distribution of a pool: from headquarters for a department's central
+        and on-call staff, from the street's office for everyone stationed there."""
+        if plan.kind in ("central", "on_call"):
+            return self.scenario.departments[plan.department].travel_time
+        return self.scenario.streets[plan.street].travel_time
 
     # ------------------------------------------------------------------ helpers for the flow
     def street_work(self, i: int, k: int) -> float:

@@ -1,49 +1,64 @@
 """The case flow in words, generated from a scenario (section 3, model logic).
 
 Written from the scenario's values rather than by hand, so the description cannot drift from
-what was simulated: ``case_routes`` mirrors the triage policy's routing of each case type, and
+what was simulated: ``case_routes`` reads the model's own routing rule and staffing plan, and
 ``case_flow_paragraphs`` walks a case's life from occurrence to closing.
 """
 
 from __future__ import annotations
 
+from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
+from sim.model.staffing import staffing_plan
 from sim.report.text import describe_distribution, percent, span, staff_text
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
 
 
+def described_routes(s: Scenario) -> dict[str, dict[str, str]]:
+    """The route of each case type at first triage, per street: the model's routing rule read
+    on the model's staffing plan (``street``, ``team``, ``centre``, ``refer`` or ``whistle``)."""
+    plan = staffing_plan(s)
+    rule = RoutingRule(s, plan)
+    return {name: {street: rule.route(k, i) for i, street in enumerate(s.streets)}
+            for k, name in enumerate(s.case_types)}
+
+
+def _route_words(route: str, s: Scenario, type_name: str) -> str:
+    wh = s.reform.whistle
+    departments = s.case_types[type_name].departments
+    if route == STREET:
+        if not departments:
+            return "street staff (no department needed)"
+        return "street staff (on its power list)"
+    if route == TEAM:
+        return f"stationed team of {departments[0]} (a power that came with sinking)"
+    if route == CENTRE:
+        return "integrated enforcement centre (one visit)"
+    if route == WHISTLE:
+        return "whistle: " + " + ".join(departments) + " summoned at once"
+    text = "referral: " + " → ".join(departments)
+    if wh.enabled and wh.trigger.after_wait is not None:
+        text += f" (whistled after {format_duration(wh.trigger.after_wait)})"
+    return text
+
+
 def case_routes(s: Scenario) -> dict[str, str]:
-    """How each case type is routed at first triage (in words), as the model's policy does."""
-    wh, sk = s.reform.whistle, s.reform.sinking
+    """How each case type is routed at first triage (in words), from ``described_routes``:
+    one route for every street, or each route with the streets that take it."""
     out = {}
-    extra = set(sk.powers) if sk.enabled else set()
-    for name, ct in s.case_types.items():
-        n = len(ct.departments)
-        if n == 0:
-            out[name] = "street staff (no department needed)"
+    for name, by_street in described_routes(s).items():
+        groups: dict[str, list[str]] = {}
+        for street, route in by_street.items():
+            groups.setdefault(route, []).append(street)
+        if len(groups) == 1:
+            out[name] = _route_words(next(iter(groups)), s, name)
             continue
-        with_power = [st for st in s.streets.values() if name in st.powers or name in extra]
-        if len(with_power) == len(s.streets):
-            out[name] = "street (on its power list)"
-            continue
-        # The centre pools the stationed teams (of centre_departments, if listed); it takes a
-        # multi-department case only when every department it needs is a member.
-        members = {d for d in s.departments if sk.fraction_for(d) > 0
-                   and (not sk.centre_departments or d in sk.centre_departments)}
-        if (sk.enabled and sk.integrated_centre and n > 1
-                and all(d in members for d in ct.departments)):
-            route = "integrated enforcement centre (one visit)"
-        elif wh.enabled and (wh.trigger.types == "all" or name in wh.trigger.types
-                             or (wh.trigger.min_departments is not None
-                                 and n >= wh.trigger.min_departments)):
-            route = "whistle: " + " + ".join(ct.departments) + " summoned at once"
-        else:
-            route = "referral: " + " → ".join(ct.departments)
-            if wh.enabled and wh.trigger.after_wait is not None:
-                route += f" (whistled after {format_duration(wh.trigger.after_wait)})"
-        if with_power:
-            route = f"street in {len(with_power)} of {len(s.streets)} streets; else {route}"
-        out[name] = route
+        parts = []
+        for route, streets in sorted(groups.items(), key=lambda g: -len(g[1])):
+            where = (", ".join(streets) if len(streets) <= 4
+                     else f"{len(streets)} of {len(by_street)} streets")
+            parts.append(f"{_route_words(route, s, name)} in {where}")
+        out[name] = "; ".join(parts)
     return out
 
 
@@ -83,7 +98,8 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
         f"<b>Triage.</b> The street's dispatch centre ({disp} dispatcher(s) per street) triages "
         f"each case ({describe_distribution(s.triage.time)} each) and routes it by its type: "
         "see the table of case types below.")
-    if any(r.startswith(("referral", "street in")) for r in case_routes(s).values()):
+    if any(route == REFER for by_street in described_routes(s).values()
+           for route in by_street.values()):
         ref = s.referral
         paras.append(
             "<b>Referral (before the reforms).</b> A referred case goes to the departments it "

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import time
 import types
 from array import array
@@ -23,15 +22,16 @@ import numpy as np
 import pandas as pd
 
 from sim.model.case import DISCOVERED_BY, HANDLED_BY
+from sim.model.routing import ROUTES
 from sim.model.streams import Streams
 from sim.model.world import World
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import UNLIMITED, Scenario
 
 CASE_COLUMNS = [
     "scenario", "replication", "case_id", "case_type", "street", "grid", "discovered_by",
     "handled_by", "t_occur", "t_report", "t_dispatch", "t_whistle", "t_onsite", "t_resolved",
     "t_closed", "response_h", "wait_h", "resolved", "deadline_h", "deadline_met", "whistled",
-    "bounces", "handoffs", "reopens", "in_warmup",
+    "bounces", "handoffs", "reopens", "route", "in_warmup",
 ]
 
 
@@ -141,6 +141,7 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
         "bounces": _column(o.bounces, np.int16),
         "handoffs": _column(o.handoffs, np.int16),
         "reopens": _column(o.reopens, np.int16),
+        "route": pd.Categorical.from_codes(_column(o.route, np.int8), ROUTES),
         "in_warmup": ~(t_report >= scenario.simulation.warmup),
     }, copy=False)
     # Selecting columns copies the whole frame: only when the order is not already right.
@@ -162,7 +163,7 @@ def pool_table(world: World, scenario: Scenario, replication: int, end: float) -
     start, horizon = scenario.simulation.warmup, scenario.simulation.horizon
     rows = []
     for p in world.pools:
-        if p.capacity >= 10**9:
+        if p.capacity >= UNLIMITED:
             open_window = open_run = float("nan")
         else:
             open_window = p.capacity * p.calendar.open_hours_between(start, horizon)
@@ -170,7 +171,7 @@ def pool_table(world: World, scenario: Scenario, replication: int, end: float) -
         rows.append({
             "scenario": scenario.name, "replication": replication, "pool": p.name,
             "kind": p.kind, "department": p.department, "street": p.street,
-            "staff": p.capacity if p.capacity < 10**9 else np.nan,
+            "staff": p.capacity if p.capacity < UNLIMITED else np.nan,
             "served": p.served, "busy_hours": p.busy_in_window, "open_hours": open_window,
             "utilisation": p.busy_in_window / open_window if open_window else np.nan,
             "busy_hours_run": p.busy_hours, "open_hours_run": open_run,
@@ -191,20 +192,3 @@ def visit_table(world: World, scenario: Scenario, replication: int) -> pd.DataFr
     frame.insert(0, "replication", replication)
     frame.insert(0, "scenario", scenario.name)
     return frame
-
-
-class _CallableModule(types.ModuleType):
-    """``sim.run`` is both this module and the API function ``sim.run(scenario, reps, seed)``.
-
-    Importing a submodule binds its name on the package, so once anything has imported
-    ``sim.run`` (every experiment does), ``sim.run`` is this module, not the function that
-    ``sim/__init__`` re-exports lazily. Calling the module forwards to the API function.
-    """
-
-    def __call__(self, *args, **kwargs):
-        from sim.api import run
-
-        return run(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

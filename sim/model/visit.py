@@ -1,0 +1,135 @@
+"""A team's visit to a case: asked, queued for a person, travelling, working, released.
+
+Every visit of a team to a case, whether one department's (``serve``) or several at once under a
+whistle (joint handling, in ``sim.model.case_flow``), is written in the visit log through the same
+steps: ``ask`` (the row, when the team was asked), ``acquire`` (a person, from the on-call staff
+first where that applies), ``set_out`` (the person leaves: waiting time, on-site time) and
+``release`` (busy time logged, the person back in the pool).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import simpy
+
+from sim.model.pool import Pool
+
+NAN = float("nan")
+
+
+def ask(visits, case: int, pool: Pool, whistled: bool, asked: float) -> int:
+    """Log a team asked to go to ``case`` (not yet set out: NaN times); returns its row.
+
+    A row is written when the team is asked, so that one that never sets out before the run
+    ends still shows, as never on site.
+    """
+    row = len(visits.case_id)
+    visits.add(case, pool.name, pool.department, whistled, asked, NAN, NAN)
+    return row
+
+
+def set_out(outcomes, visits, row: int, case: int, pool: Pool, now: float, t_request: float,
+            travel: Callable[[], float] | None = None) -> float:
+    """A person of ``pool`` leaves for ``case`` at ``now``; returns the hours of travel.
+
+    The case's time waiting for staff grows by the time since ``t_request``, and the visit's
+    row gets the pool that went, when it left and when it is on site. ``travel`` replaces the
+    pool's own travel time (a team borrowed from another street).
+    """
+    hours = (travel or pool.travel)()
+    outcomes.wait_h[case] += now - t_request
+    visits.pool[row] = pool.name
+    visits.t_start[row] = now
+    visits.t_onsite[row] = now + hours
+    return hours
+
+
+def finish(pool: Pool, request, start: float, end: float) -> None:
+    """The person of ``request`` is done: busy from ``start`` to ``end``, back in ``pool``."""
+    pool.log_busy(start, end)
+    pool.served += 1
+    pool.resource.release(request)
+
+
+def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | None = None):
+    """Get one person for a case: ``(pool it came from, granted request)``.
+
+    With ``on_call`` (a whistle out of office hours) the case first queues for the on-call
+    staff; if the office opens before one of them is free, it leaves that queue and queues for
+    ``pool`` instead, so the office staff take over what the night left.
+    """
+    if on_call is not None:
+        req = on_call.request(priority)
+        opens = pool.calendar.next_open(env.now)
+        yield req | env.timeout(max(0.0, opens - env.now))
+        if req.triggered:
+            return on_call, req
+        req.cancel()
+    req = pool.request(priority)
+    yield req
+    return pool, req
+
+
+def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: float,
+          outcomes, visits, whistled: bool = False, on_call: Pool | None = None,
+          asked_at: float | None = None, travel: Callable[[], float] | None = None):
+    """One team of ``pool`` travels to ``case`` and does ``work`` hours of work on it.
+
+    The case waits in the pool's queue. A case that arrives while the pool is closed joins the
+    queue when it opens; one still queued at closing time and picked up after it starts when
+    the pool opens again (on-call staff start at once, see ``acquire``). ``t_onsite`` records the first
+    team on site. ``asked_at`` is when the team was asked (the whistle, for a whistled case;
+    default now), ``travel`` a travel time to use instead of the pool's own (a team borrowed
+    from another street). In a preemptive pool a whistled case may interrupt this one: the
+    person leaves, the case queues again and resumes with the travel and work still left.
+    """
+    t_request = env.now
+    row = ask(visits, case, on_call or pool, whistled,
+              t_request if asked_at is None else asked_at)
+    if on_call is None:   # what acquire() does then, without a generator per visit
+        calendar = pool.calendar
+        if not calendar.always_open and not calendar.is_open(t_request):
+            # Nobody is handed a case while the pool is closed: cases that arrive at night
+            # queue when it opens, so a whistle that came later still goes first.
+            yield env.timeout(calendar.next_open(t_request) - t_request)
+        req = pool.request(priority)
+        yield req
+    else:
+        pool, req = yield from acquire(env, pool, priority, on_call)
+    if pool is on_call:
+        travel = None
+    calendar = pool.calendar
+    remaining = None  # travel and work left, once a person has been free for this case
+    while True:
+        start = None
+        try:
+            now = env.now
+            if pool is not on_call and not calendar.always_open and not calendar.is_open(now):
+                yield env.timeout(calendar.next_open(now) - now)
+                now = env.now
+            if remaining is None:
+                hours = set_out(outcomes, visits, row, case, pool, now, t_request, travel)
+                onsite = now + hours
+                if math.isnan(outcomes.t_onsite[case]):
+                    outcomes.t_onsite[case] = onsite
+                remaining = hours + work
+            elif remaining > work and math.isnan(outcomes.t_onsite[case]):
+                outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
+            start = env.now
+            yield env.timeout(remaining)
+            break
+        except simpy.Interrupt:  # preempted by a whistled case (preemptive pools only)
+            if start is not None:
+                pool.log_busy(start, env.now)
+                remaining -= env.now - start
+                if remaining > work and outcomes.t_onsite[case] == onsite:
+                    outcomes.t_onsite[case] = NAN  # called back before reaching the site
+            pool.resource.release(req)
+            queued = env.now
+            req = pool.request(priority)
+            yield req
+            if remaining is not None:  # before that, the first start counts all the waiting
+                outcomes.wait_h[case] += env.now - queued
+    finish(pool, req, start, env.now)
