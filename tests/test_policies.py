@@ -11,17 +11,13 @@ import pytest
 import simpy
 
 from sim.analysis.reform_metrics import report_metrics, report_summary
-from sim.model.calendar import WorkingCalendar
-from sim.model.department import Department, OffHours, acquire
-from sim.model.policies import (
-    ROUTE_CENTRE,
-    ROUTE_REFER,
-    ROUTE_STREET,
-    ROUTE_WHISTLE,
-    TriagePolicy,
-)
+from sim.model.calendar import OffHours, WorkingCalendar
+from sim.model.department import Department
 from sim.model.pool import Pool
+from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
+from sim.model.staffing import staffing_plan
 from sim.model.streams import Streams
+from sim.model.visit import acquire
 from sim.model.world import World
 from sim.scenario import scenario_from_dict
 from tests.conftest import tiny_dict
@@ -29,64 +25,69 @@ from tests.conftest import tiny_dict
 OFFICE = WorkingCalendar(["mon", "tue", "wed", "thu", "fri"], 9, 17)
 
 
-class _Street:
-    """What the triage policy looks at on a street."""
-
-    def __init__(self, powers=(), centre=None, centre_departments=()):
-        self.index = 0
-        self.powers = frozenset(powers)
-        self.centre = centre
-        self.centre_departments = frozenset(centre_departments)
+def _rule(whistle=None, sinking=None, **changes) -> RoutingRule:
+    reform = {"whistle": whistle or {}, "sinking": sinking or {}}
+    s = scenario_from_dict(tiny_dict(reform=reform, **changes))
+    return RoutingRule(s, staffing_plan(s))
 
 
-class _Centre:
-    capacity = 3
-
-
-def _policy(**whistle) -> TriagePolicy:
-    data = tiny_dict(reform={"whistle": whistle})
-    s = scenario_from_dict(data)
-    return TriagePolicy(s, list(s.case_types), [])
-
-
-# case types of tiny_dict: 0 = parking (um), 1 = joint (um, housing)
+# case types of tiny_dict: 0 = parking (um), 1 = joint (um, housing); streets 0 = a, 1 = b
 def test_without_the_whistle_everything_outside_the_powers_is_referred():
-    p = _policy(enabled=False, trigger={"types": "all"})
-    assert p.route(0, _Street(), False, 1, (0,)) == ROUTE_REFER
-    assert p.route(1, _Street(), False, 2, (0, 1)) == ROUTE_REFER
-    assert p.route(0, _Street(powers=[0]), False, 1, (0,)) == ROUTE_STREET
-    assert p.escalation_due(5.0) == math.inf
+    rule = _rule(whistle={"enabled": False, "trigger": {"types": "all"}})
+    assert rule.route(0, 0) == REFER
+    assert rule.route(1, 0) == REFER
+    powers = _rule(streets={"a": {"grids": 20, "powers": ["parking"]}, "b": {"grids": 10}})
+    assert powers.route(0, 0) == STREET
+    assert powers.route(0, 1) == REFER     # street b has no such power
+    assert rule.escalation_due(5.0) == math.inf
 
 
 def test_whistle_triggers_by_type_by_departments_and_after_street_failure():
-    p = _policy(enabled=True, trigger={"types": ["parking"], "min_departments": None,
-                                       "after_street_failure": False})
-    assert p.route(0, _Street(), False, 1, (0,)) == ROUTE_WHISTLE
-    assert p.route(1, _Street(), False, 2, (0, 1)) == ROUTE_REFER
-    p = _policy(enabled=True, trigger={"min_departments": 2})
-    assert p.route(0, _Street(), False, 1, (0,)) == ROUTE_REFER
-    assert p.route(1, _Street(), False, 2, (0, 1)) == ROUTE_WHISTLE
+    rule = _rule(whistle={"enabled": True, "trigger": {
+        "types": ["parking"], "min_departments": None, "after_street_failure": False}})
+    assert rule.route(0, 0) == WHISTLE
+    assert rule.route(1, 0) == REFER
+    rule = _rule(whistle={"enabled": True, "trigger": {"min_departments": 2}})
+    assert rule.route(0, 0) == REFER
+    assert rule.route(1, 0) == WHISTLE
     # The street's own attempt failed: the next round is whistled, not handled by it again.
-    p = _policy(enabled=True, trigger={"min_departments": None, "after_street_failure": True})
-    street = _Street(powers=[0])
-    assert p.route(0, street, False, 1, (0,)) == ROUTE_STREET
-    assert p.route(0, street, True, 1, (0,)) == ROUTE_WHISTLE
+    rule = _rule(whistle={"enabled": True, "trigger": {"min_departments": None,
+                                                        "after_street_failure": True}},
+                 streets={"a": {"grids": 20, "powers": ["parking"]}, "b": {"grids": 10}})
+    assert rule.route(0, 0) == STREET
+    assert rule.route(0, 0, failed_by_street=True) == WHISTLE
 
 
 def test_the_integrated_centre_takes_multi_department_cases_of_its_members():
-    p = _policy(enabled=True, trigger={"types": "all"})
-    street = _Street(centre=_Centre(), centre_departments=[0, 1])
-    assert p.route(1, street, False, 2, (0, 1)) == ROUTE_CENTRE
-    assert p.route(0, street, False, 1, (0,)) == ROUTE_WHISTLE  # one department: no centre
-    partial = _Street(centre=_Centre(), centre_departments=[0])
-    assert p.route(1, partial, False, 2, (0, 1)) == ROUTE_WHISTLE
+    rule = _rule(whistle={"enabled": True, "trigger": {"types": "all"}},
+                 sinking={"enabled": True, "fraction": 1.0, "integrated_centre": True,
+                          "allocation": "equal"})
+    assert rule.route(1, 0) == CENTRE
+    assert rule.route(0, 0) == WHISTLE   # one department: no centre
+    partial = _rule(whistle={"enabled": True, "trigger": {"types": "all"}},
+                    sinking={"enabled": True, "fraction": 1.0, "integrated_centre": True,
+                             "allocation": "equal", "centre_departments": ["um"]})
+    assert partial.route(1, 0) == WHISTLE
+
+
+def test_a_small_fraction_stations_nobody_and_builds_no_centre():
+    """The report once promised a centre that the model never built (issue 9)."""
+    rule = _rule(sinking={"enabled": True, "fraction": 0.1, "integrated_centre": True})
+    assert [rule.route(1, s) for s in (0, 1)] == [REFER, REFER]
+
+
+def test_a_power_that_came_with_sinking_goes_to_the_stationed_team():
+    rule = _rule(sinking={"enabled": True, "fraction": 0.5, "powers": ["parking"],
+                          "allocation": "equal"})
+    assert rule.route(0, 0) == TEAM
+    assert rule.route(0, 1) == TEAM
 
 
 def test_escalation_after_a_wait():
-    p = _policy(enabled=True, trigger={"after_wait": "2d"})
-    assert p.escalation_due(10.0) == pytest.approx(58.0)
-    assert not p.escalates(47.9)
-    assert p.escalates(48.0)
+    rule = _rule(whistle={"enabled": True, "trigger": {"after_wait": "2d"}})
+    assert rule.escalation_due(10.0) == pytest.approx(58.0)
+    assert not rule.escalates(47.9)
+    assert rule.escalates(48.0)
 
 
 # ---------------------------------------------------------------------------- unit_for
@@ -116,20 +117,31 @@ def test_the_stationed_team_comes_first_and_overflows_only_when_busy():
 
 
 def test_a_street_without_a_team_is_covered_by_another_when_nobody_stayed_central():
+    data = tiny_dict(streets={n: {"grids": 10} for n in "abcde"},
+                     departments={"um": {"staff": 2}, "housing": {"staff": 3}},
+                     reform={"sinking": {"enabled": True, "fraction": {"um": 1.0},
+                                         "allocation": "proportional"}})
+    s = scenario_from_dict(data)
+    plan = staffing_plan(s).departments["um"]
+    staffed = sorted(plan.teams)
+    assert plan.central.headcount == 0 and len(staffed) == 2
+    empty = [x for x in range(5) if x not in staffed]
+    # In turn: the k-th street without a team is covered by the k-th street with one, cycling.
+    assert plan.cover == {x: staffed[k % 2] for k, x in enumerate(empty)}
     env = simpy.Environment()
-    dept = _department(env, 0, {1: 1, 3: 2}, "wait")   # streets 0, 2, 4 have no team
-    covers = {s: dept.unit_for(s) for s in (0, 2, 4)}
-    assert covers[0][0] is dept.teams[1]    # in turn: 0 -> street 1's team, 2 -> 3's, 4 -> 1's
-    assert covers[2][0] is dept.teams[3]
-    assert covers[4][0] is dept.teams[1]
-    assert all(travel is dept.central.travel for _, travel in covers.values())  # from afar
+    central = Pool(env, "um/central", "central", 0, OFFICE, lambda: 1.0, "um")
+    dept = Department("um", 0, central, OFFICE, lambda: 1.0, lambda: 1.0, overflow="wait")
+    dept.teams = {x: Pool(env, f"um/{x}", "stationed", 1, OFFICE, lambda: 0.25, "um", str(x))
+                  for x in staffed}
+    dept.cover = plan.cover
+    for x in empty:
+        team, travel = dept.unit_for(x)
+        assert team is dept.teams[plan.cover[x]] and travel is central.travel  # from afar
     for _ in range(3):
-        dept.teams[1].request(1)            # the cover is fixed, however busy it gets
+        dept.teams[staffed[0]].request(1)   # the cover is fixed, however busy it gets
     env.run(until=0.1)
-    assert dept.unit_for(0)[0] is dept.teams[1]
-    assert dept.unit_for(1) == (dept.teams[1], None)   # a street with a team keeps its own
-    with_central = _department(env, 1, {1: 1}, "wait")
-    assert with_central.unit_for(0) == (with_central.central, None)
+    assert dept.unit_for(empty[0])[0] is dept.teams[staffed[0]]
+    assert dept.unit_for(staffed[0]) == (dept.teams[staffed[0]], None)  # its own team
 
 
 # ---------------------------------------------------------------------------- on call

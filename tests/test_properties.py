@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.model.grid import generate_cases
-from sim.model.streams import Streams
 from sim.model.replication import CASE_COLUMNS, run_replication
+from sim.model.streams import Streams
 from sim.scenario import scenario_from_dict
 
 PROPERTY_SETTINGS = settings(max_examples=20, deadline=None,

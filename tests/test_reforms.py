@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.analysis.reform_metrics import report_metrics
+from sim.model.replication import case_table, pool_table, run_replication, visit_table
 from sim.model.streams import Streams
 from sim.model.world import World
-from sim.model.replication import case_table, pool_table, run_replication, visit_table
 from sim.scenario import load_scenario, scenario_from_dict
 from tests.conftest import SCENARIOS, tiny_dict
 
@@ -152,7 +152,7 @@ def test_sinking_everyone_without_overflow_leaves_the_central_pools_idle(whistle
     assert (central["busy_hours"] == 0).all() and (central["served"] == 0).all()
     assert pools.loc[pools["kind"] == "stationed", "busy_hours"].sum() > 0
     # The street without a housing team borrows the other's: nobody is left unserved.
-    assert world.stationed["housing"] in ([1, 0], [0, 1])
+    assert world.plan.departments["housing"].stationed in ((1, 0), (0, 1))
     assert cases.loc[cases["t_report"].notna(), "resolved"].all()
 
 
@@ -173,14 +173,14 @@ def test_headcount_is_preserved_under_every_allocation(um, housing, fraction, ho
     staffed = [p for p in world.pools if p.kind in ("central", "stationed", "centre")]
     assert sum(p.capacity for p in staffed) == um + housing
     for dept, staff, f in (("um", um, fraction), ("housing", housing, housing_fraction)):
-        teams = world.stationed[dept]
+        teams = world.plan.departments[dept].stationed
         assert all(t >= 0 for t in teams)
         assert sum(teams) == round(f * staff)
         central = next(p for p in world.pools if p.name == f"{dept}/central")
         assert central.capacity + sum(teams) == staff
     for street in world.streets:
         if street.centre is not None:
-            members = [world.stationed[world.departments[d].name][street.index]
+            members = [world.plan.departments[world.departments[d].name].stationed[street.index]
                        for d in street.centre_departments]
             assert street.centre.capacity == sum(members)
 

@@ -74,7 +74,7 @@ def test_the_world_preserves_headcount(allocation: str):
     for dept, staff in (("um", 9), ("housing", 3)):
         pools = [p for p in world.pools if p.department == dept]
         assert sum(p.capacity for p in pools) == staff
-        assert sum(world.stationed[dept]) == round({"um": 0.5, "housing": 0.34}[dept] * staff)
+        assert sum(world.plan.departments[dept].stationed) == round({"um": 0.5, "housing": 0.34}[dept] * staff)
     # round(0.5 * 9) = 4 people move. Street a has twice the grids of street b, hence twice
     # the demand: quotas 2.67 and 1.33 under proportional allocation, 2 and 2 under equal.
-    assert world.stationed["um"] == ([3, 1] if allocation == "proportional" else [2, 2])
+    assert world.plan.departments["um"].stationed == ((3, 1) if allocation == "proportional" else (2, 2))

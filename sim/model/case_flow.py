@@ -16,7 +16,7 @@ from array import array
 
 from sim.model.case import DEPARTMENT, STREET
 from sim.model.pool import DIRECT, REFERRAL, WHISTLE
-from sim.model.routing import CENTRE, REFER, ROUTE_CODE, TEAM
+from sim.model.routing import REFER, ROUTE_CODE, TEAM
 from sim.model.routing import STREET as BY_STREET
 from sim.model.routing import WHISTLE as WHISTLED
 from sim.model.visit import acquire, ask, finish, serve, set_out
