@@ -9,8 +9,6 @@ otherwise); the mean is over resolved cases and comes with the censored count.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 import pandas as pd
 
@@ -25,13 +23,6 @@ METRIC_LABELS = {
     "censored": "censored cases",
 }
 ALL = "ALL"
-
-
-class CaseRecords(Protocol):
-    """What the analysis needs: a table with these columns (a pandas DataFrame)."""
-
-    columns: pd.Index  # replication, case_type, t_report, response_h, resolved, deadline_met,
-    #                    in_warmup
 
 
 def _metrics(group: pd.DataFrame) -> dict:

@@ -83,11 +83,6 @@ def district_seed(seed: int, district: str) -> int:
     return int.from_bytes(digest, "little") >> 1
 
 
-def is_city_file(path: str | Path) -> bool:
-    raw, _ = load_raw(path)
-    return "city" in raw
-
-
 def load_city(path: str | Path, overrides: list[str] | tuple = ()) -> City:
     """Read a city file and build every district's scenario; refuse it with every problem."""
     raw, origins = load_raw(path, overrides)

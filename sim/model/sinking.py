@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from sim.scenario.schema import UNLIMITED
+
 
 def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     """Split ``total`` whole people in proportion to ``weights`` (ties to the earlier street)."""
@@ -33,7 +35,7 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
 
 def stationed_staff(staff: int, fraction: float, weights: Sequence[float]) -> list[int]:
     """People of one department stationed at each street; the rest stay in the central pool."""
-    if staff >= 10**9:  # unlimited staff: every street gets an unlimited team too
+    if staff >= UNLIMITED:  # unlimited staff: every street gets an unlimited team too
         return [staff if fraction > 0 else 0 for _ in weights]
     moved = round(fraction * staff)
     return largest_remainder(moved, weights)
