@@ -4,7 +4,7 @@ The Python API (for notebooks) is in ``sim.api``; the most used functions are re
 ``sim.run``, ``sim.compare``, ``sim.sweep`` and ``sim.load``.
 """
 
-__version__ = "0.1.0"
+from sim.version import __version__  # noqa: F401 (re-exported)
 
 
 def __getattr__(name: str):

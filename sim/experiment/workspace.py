@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import __version__
+from sim.version import __version__
 from sim.model.replication import Replication
 
 TABLES = ("cases", "pools", "visits")
