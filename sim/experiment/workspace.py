@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.version import __version__
 from sim.model.replication import Replication
+from sim.version import __version__
 
 TABLES = ("cases", "pools", "visits")
 
