@@ -1,7 +1,7 @@
 """The speed benchmark (``make bench``): overhead over bare SimPy, cases per second, cost growth,
 and peak memory per million cases. Prints a table and writes ``benchmarks/results.json``.
 
-What is measured (issue 6; DESIGN §5 "speed is measured in a benchmark, never in a timed test"):
+What is measured (issue 6; speed is measured in a benchmark, never in a timed test):
 
 (a) **Overhead over bare SimPy.** One network, M/M/2 -> M/M/3 -> M/M/1 in series (arrivals
     1.5 per hour; service rates 1.0, 0.7 and 2.0 per hour; always open; no travel, paperwork,

@@ -1,7 +1,7 @@
 """Calibration against real case logs: Los Angeles 311 service requests.
 
 The bundled scenarios' work and delay distributions are assumptions; real logs show what such
-distributions look like. This module reads the LA 311 exports of ``../shared/data/la311/``
+distributions look like. This module reads the LA 311 exports shipped in ``data/la311/``
 (both date formats), turns them into close times (created → closed, in hours), and fits, per
 group (owning agency or request type):
 

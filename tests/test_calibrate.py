@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from sim.calibrate import calibrate, fit_group, ks_distance, lognormal_mle, read_la311
@@ -78,3 +80,36 @@ def test_cli_writes_yaml_and_figure(tmp_path, capsys):
     blocks = yaml.safe_load((tmp_path / "calibration.yaml").read_text())
     assert "ALL" in blocks and blocks["ALL"]["lognormal"]["kind"] == "lognormal"
     assert (tmp_path / "qq.png").stat().st_size > 10_000
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "la311"
+
+
+def test_test_samples_are_the_documented_draw_from_the_shipped_logs():
+    # tests/data/README.md says how the small samples were drawn from data/la311/; if either
+    # side is edited or replaced, the claim (and the provenance of the tests' data) breaks.
+    pairs = [("myla311_2017-12-27_to_31.csv", "la311_2017_sample.csv"),
+             ("myla311_2020-01-01_to_03.csv", "la311_2020_sample.csv")]
+    for full_name, sample_name in pairs:
+        sample = pd.read_csv(DATA / sample_name, dtype=str)
+        full = pd.read_csv(SHIPPED / full_name, dtype=str)
+        drawn = full.sample(1200, random_state=1)[list(sample.columns)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(drawn, sample)
+
+
+def test_readme_calibrate_example_gives_what_it_shows(capsys, tmp_path, monkeypatch):
+    # The README shows `govsim calibrate` on the shipped 2017 log with a few rows of its table;
+    # run the same command from the repository root and find those rows in the output.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\$ govsim calibrate (\S+) --by (\S+)\n(.*?)```", readme, flags=re.S)
+    assert block, "README shows a govsim calibrate example"
+    log, by, table = block.group(1), block.group(2), block.group(3)
+    assert log.startswith("data/la311/"), "the example uses the log shipped in the repository"
+    monkeypatch.chdir(ROOT)
+    assert main(["calibrate", log, "--by", by, "--out", str(tmp_path)]) == 0
+    printed = {" ".join(line.split()) for line in capsys.readouterr().out.splitlines()}
+    rows = [" ".join(line.split()) for line in table.strip().splitlines()[1:]]
+    assert len(rows) >= 3
+    for row in rows:
+        assert row in printed, row

@@ -15,7 +15,7 @@ def register(sub) -> None:
                        description="Fit a censored lognormal, a quick-closure mixture and the "
                                    "empirical distribution of close times, per group, with KS "
                                    "distances; write calibration.yaml and a Q-Q figure.")
-    p.add_argument("log", help="a LA 311 CSV export (see ../shared/data/la311/)")
+    p.add_argument("log", help="a LA 311 CSV export (see data/la311/)")
     p.add_argument("--by", choices=["owner", "request_type", "council"], default="owner")
     p.add_argument("--min-n", type=int, default=30, help="smallest group fitted (default 30)")
     p.add_argument("--quick", type=float, default=1.0,

@@ -3,7 +3,7 @@
 ``run_replication(scenario, seed, replication)`` returns a ``Replication`` holding three tables:
 
 ``cases``
-    one row per case (the columns of DESIGN §3, and a few more);
+    one row per case (``CASE_COLUMNS``; their meaning is in docs/model.md);
 ``pools``
     one row per staff pool: headcount, staff-hours busy, staff-hours open, utilisation;
 ``visits``

@@ -100,7 +100,7 @@ def data_section(study: Study, files: dict[str, Path]) -> str:
 
     parts = ["<p>Parameters documented in the scenario files, with the comment that documents "
              'each: <span class="src">[D§4]</span> marks a published fact (the facts listed in '
-             'DESIGN.md §4, with their sources), <span class="assume">ASSUMPTION</span> a value '
+             'docs/model.md, with their sources), <span class="assume">ASSUMPTION</span> a value '
              "chosen by the modeller. Values are the resolved ones (durations in hours). A "
              "street's field documented under <code>street_defaults</code> applies to every "
              "street that does not set it.</p>"]
