@@ -6,6 +6,8 @@ from ``open`` to ``close``. Work cannot start while it is closed; work begun may
 
 from __future__ import annotations
 
+import math
+
 DAY = 24.0
 WEEK = 7 * DAY
 _DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -14,8 +16,10 @@ _DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun":
 class WorkingCalendar:
     """Opening hours that repeat every week."""
 
-    def __init__(self, days: list[str], open_at: float, close_at: float):
+    def __init__(self, days: list[str], open_at: float, close_at: float,
+                 overtime: float = math.inf):
         self.days = frozenset(_DAY_INDEX[d] for d in days)
+        self.overtime = float(overtime)   # hours of work allowed past closing time
         self.open_at = float(open_at)
         self.close_at = float(close_at)
         self.always_open = len(self.days) == 7 and self.open_at == 0 and self.close_at >= DAY
@@ -24,7 +28,7 @@ class WorkingCalendar:
 
     @classmethod
     def from_config(cls, config) -> WorkingCalendar:
-        return cls(config.days, config.open, config.close)
+        return cls(config.days, config.open, config.close, config.overtime)
 
     def is_open(self, t: float) -> bool:
         if self.always_open:
@@ -62,6 +66,41 @@ class WorkingCalendar:
             hours -= left_today
             t = self.next_open(day_start + self.close_at)
 
+    def work_end(self, start: float, hours: float) -> float:
+        """When ``hours`` of work begun at ``start`` are done.
+
+        Work goes on while the calendar is open and for up to ``overtime`` hours past closing
+        time; what is left then waits for the next opening. Work that would begin while the
+        calendar is closed begins when it opens.
+        """
+        if self.always_open or self.overtime == math.inf:
+            return start + hours
+        t, left = start, hours
+        while True:
+            if not self.is_open(t):
+                t = self.next_open(t)
+            stop = (t // DAY) * DAY + self.close_at + self.overtime
+            if t + left <= stop:
+                return t + left
+            left -= stop - t
+            t = self.next_open(stop)
+
+    def work_segments(self, start: float, end: float) -> list[tuple[float, float]]:
+        """The spans of [start, end) in which a job begun at ``start`` is really being worked
+        on, by the rule of ``work_end`` (without the nights it waits for the next opening)."""
+        if self.always_open or self.overtime == math.inf:
+            return [(start, end)] if end > start else []
+        spans, t = [], start
+        while t < end:
+            if not self.is_open(t):
+                t = self.next_open(t)
+                if t >= end:
+                    break
+            stop = min(end, (t // DAY) * DAY + self.close_at + self.overtime)
+            spans.append((t, stop))
+            t = stop if stop >= end else self.next_open(stop)
+        return spans
+
     def open_hours_between(self, start: float, end: float) -> float:
         """Open hours in [start, end): the time staff of this calendar can be at work."""
         if end <= start:
@@ -87,9 +126,16 @@ class OffHours:
     """
 
     always_open = False
+    overtime = math.inf   # a call-out is finished, however long it takes
 
     def __init__(self, office):
         self.office = office
+
+    def work_end(self, start: float, hours: float) -> float:
+        return start + hours
+
+    def work_segments(self, start: float, end: float) -> list[tuple[float, float]]:
+        return [(start, end)] if end > start else []
 
     def is_open(self, t: float) -> bool:
         return not self.office.is_open(t)

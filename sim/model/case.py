@@ -70,6 +70,7 @@ class CaseOutcomes:
     whistled: array = field(init=False)
     handled_by: array = field(init=False)
     route: array = field(init=False)       # code into ``sim.model.routing.ROUTES``, first triage
+    first_closure_solved: array = field(init=False)   # 1 yes, 0 closed unsolved, -1 not closed
 
     def __post_init__(self) -> None:
         n = self.n
@@ -80,6 +81,7 @@ class CaseOutcomes:
             setattr(self, name, array("h", [0]) * n)
         self.handled_by = array("b", [0]) * n
         self.route = array("b", [0]) * n
+        self.first_closure_solved = array("b", [-1]) * n
         self.whistled = array("b", [0]) * n
 
 

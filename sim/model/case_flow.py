@@ -16,10 +16,10 @@ from array import array
 
 from sim.model.case import DEPARTMENT, STREET
 from sim.model.pool import DIRECT, REFERRAL, WHISTLE
-from sim.model.routing import REFER, ROUTE_CODE, TEAM
+from sim.model.routing import CENTRE, REFER, ROUTE_CODE, TEAM
 from sim.model.routing import STREET as BY_STREET
 from sim.model.routing import WHISTLE as WHISTLED
-from sim.model.visit import acquire, ask, finish, serve, set_out
+from sim.model.visit import acquire, ask, finish, finish_call_out, serve, set_out
 
 
 class CaseFlow:
@@ -36,7 +36,12 @@ class CaseFlow:
         factor = whistle.bounce_factor if whistle.enabled else 1.0
         self.bounce_p = [ct.bounce_prob * factor for ct in types]
         self.misroute_p = [ct.misroute_prob * factor for ct in types]
-        self.quality_p = [ct.quality_failure for ct in types]
+        quality = scenario.quality
+        # Chance that a closure does not really solve the problem, by case type and route.
+        self.failure_p = [{route: ct.quality_failure * quality.factor(route)
+                           for route in (BY_STREET, TEAM, CENTRE, REFER, WHISTLED)}
+                          for ct in types]
+        self.joint_wait_limit = whistle.joint_wait_limit
         self.max_reopens = scenario.reopen.max_reopens
         self.closed_loop = whistle.enabled and whistle.verification.enabled
         self.signal_delay = whistle.signal_delay
@@ -105,16 +110,17 @@ class CaseFlow:
             if round_ == 0:
                 outcomes.t_dispatch[i] = env.now
                 outcomes.route[i] = ROUTE_CODE[route]
+            everyone = tuple(range(len(depts)))
             if route == BY_STREET or route == TEAM:
-                yield from self.by_street(i, k, street, depts, route == TEAM)
+                yield from self.by_street(i, k, street, route == TEAM)
             elif route == REFER:
-                yield from self.refer(i, k, street, depts, round_)
+                yield from self.refer(i, k, street, depts, round_, everyone)
             elif route == WHISTLED:
-                yield from self.whistle(i, street, depts, depts)
+                yield from self.whistle(i, street, depts, everyone)
             else:
-                yield from self.by_centre(i, street, depts)
+                yield from self.by_centre(i, k, street, depts, round_)
             failed = (round_ < self.max_reopens
-                      and self.quality_u.item(i, round_) < self.quality_p[k])
+                      and self.quality_u.item(i, round_) < self.failure_p[k][route])
             done = env.now
             if self.closed_loop:
                 yield env.timeout(street.verify_time())
@@ -124,8 +130,12 @@ class CaseFlow:
                     continue
                 outcomes.t_resolved[i] = done
                 outcomes.t_closed[i] = env.now
+                if outcomes.first_closure_solved[i] < 0:
+                    outcomes.first_closure_solved[i] = 1
                 break
             outcomes.t_closed[i] = done
+            if outcomes.first_closure_solved[i] < 0:
+                outcomes.first_closure_solved[i] = 0 if failed else 1
             if not failed:
                 outcomes.t_resolved[i] = done
                 break
@@ -135,12 +145,13 @@ class CaseFlow:
         world.case_finished()
 
     # ------------------------------------------------------------------ routes
-    def by_street(self, i, k, street, depts, by_team: bool):
+    def by_street(self, i, k, street, by_team: bool):
         """The street handles it: with ``by_team`` (a power that came with resource sinking)
-        the stationed team of the type's department, anything else its own staff."""
+        the people of the department named for the power (its team at the street, or its
+        central pool), anything else the street's own staff."""
         self.outcomes.handled_by[i] = STREET
         if by_team:
-            dept = self.world.departments[depts[0]]
+            dept = self.world.departments[self.routing.server[k]]
             yield from self._until_open(i, dept.calendar)
             pool, travel = dept.unit_for(street.index)
             yield from serve(self.env, pool, i, DIRECT, self.work.item(i, 0), self.outcomes,
@@ -161,13 +172,22 @@ class CaseFlow:
             self.outcomes.wait_h[i] += opens - now
             yield self.env.timeout(opens - now)
 
-    def by_centre(self, i, street, depts):
-        """The integrated centre: one team, one visit, for a multi-department case."""
+    def by_centre(self, i, k, street, depts, round_):
+        """The integrated centre: one team, one visit, for the parts of its member departments;
+        the departments it does not hold follow, whistled or referred as the type is."""
         self.outcomes.handled_by[i] = STREET
-        work = self.centre_work(self.work[i, : len(depts)].tolist())
+        members = tuple(j for j, d in enumerate(depts) if d in street.centre_departments)
+        work = self.centre_work([self.work.item(i, j) for j in members])
         yield from serve(self.env, street.centre, i, DIRECT, work, self.outcomes, self.visits)
+        others = tuple(j for j in range(len(depts)) if j not in members)
+        if not others:
+            return
+        if self.routing.whistled[k]:
+            yield from self.whistle(i, street, depts, others)
+        else:
+            yield from self.refer(i, k, street, depts, round_, others)
 
-    def refer(self, i, k, street, depts, round_):
+    def refer(self, i, k, street, depts, round_, positions):
         """Referral one department after another.
 
         A department with a team stationed at the street (resource sinking) gets the case
@@ -178,16 +198,17 @@ class CaseFlow:
         """
         env, outcomes, world = self.env, self.outcomes, self.world
         outcomes.handled_by[i] = DEPARTMENT
-        for j, d in enumerate(depts):
+        for n, j in enumerate(positions):
+            d = depts[j]
             if self.routing.escalates(env.now - self.t_report[i]):
-                yield from self.whistle(i, street, depts[j:], depts)
+                yield from self.whistle(i, street, depts, positions[n:])
                 return
             dept = world.departments[d]
             if dept.stationed_at(street.index) is None:
                 escalated = yield from self._paperwork(i, k, dept, d,
-                                                       misroute=round_ == 0 and j == 0)
+                                                       misroute=round_ == 0 and n == 0)
                 if escalated:
-                    yield from self.whistle(i, street, depts[j:], depts)
+                    yield from self.whistle(i, street, depts, positions[n:])
                     return
                 priority = REFERRAL
             else:
@@ -236,8 +257,9 @@ class CaseFlow:
         yield env.timeout(max(0.0, due - env.now))
         return True
 
-    def whistle(self, i, street, summoned, all_depts):
-        """Whistle-and-report: every summoned department at once, joint work when all are in.
+    def whistle(self, i, street, depts, positions):
+        """Whistle-and-report: the departments at ``positions`` of the type's ``depts`` are
+        summoned at once; joint work when all are in.
 
         Each department's report deadline runs from this moment (``asked`` in the visits).
         """
@@ -248,37 +270,55 @@ class CaseFlow:
             outcomes.whistled[i] = True
             outcomes.t_whistle[i] = asked
         k = self.case_type[i]
-        offset = len(all_depts) - len(summoned)
-        if len(summoned) == 1:
-            d = summoned[0]
+        if len(positions) == 1:
+            j = positions[0]
             yield env.timeout(self._summon_hours(i, k))
-            dept = self.world.departments[d]
+            dept = self.world.departments[depts[j]]
             if not (self.on_call and dept.on_call is not None):
                 yield from self._until_open(i, dept.calendar)
             pool, on_call, travel = self._whistle_pool(dept, street)
-            yield from serve(env, pool, i, WHISTLE, self.work.item(i, offset), outcomes,
+            yield from serve(env, pool, i, WHISTLE, self.work.item(i, j), outcomes,
                              self.visits, whistled=True, on_call=on_call, asked_at=asked,
                              travel=travel)
             return
-        # Joint handling. The teams are fetched one pool at a time, in one global order (the
-        # order the pools were built in): two joint cases can then never each hold a person
-        # the other is waiting for, a deadlock that fetching them all at once allows. A pool
-        # that two summoned departments share (an integrated centre) sends one team for both.
+        absent = yield from self._joint(i, k, street, depts, positions, asked)
+        # A department that could not come in time is whistled again on its own: the case
+        # waits for it holding nobody.
+        for j in absent:
+            yield from self.whistle(i, street, depts, (j,))
+
+    def _joint(self, i, k, street, depts, positions, asked):
+        """Joint handling: the teams go on site and work together once all are there.
+
+        The teams are fetched one pool at a time, in one global order (the order the pools were
+        built in): two joint cases can then never each hold a person the other is waiting for,
+        a deadlock that fetching them all at once allows. A pool that two summoned departments
+        share (an integrated centre) sends one team for both. A department with nobody free
+        ``joint_wait_limit`` after it was summoned is absent: the others start without it.
+        Returns the positions of the absent departments.
+        """
+        env, outcomes = self.env, self.outcomes
         teams: dict = {}
-        for d in summoned:
+        for j in positions:
             ready = asked + self._summon_hours(i, k)
-            pool, on_call, travel = self._whistle_pool(self.world.departments[d], street)
+            pool, on_call, travel = self._whistle_pool(self.world.departments[depts[j]], street)
             if pool in teams:
                 ready = max(ready, teams[pool][0])
-            teams[pool] = (ready, on_call, travel)
-        held, arrivals = [], []
+                teams[pool] = (ready, on_call, travel, (*teams[pool][3], j))
+            else:
+                teams[pool] = (ready, on_call, travel, (j,))
+        held, arrivals, present, absent = [], [], [], []
         for pool in sorted(teams, key=lambda p: p.order):
-            ready, on_call, travel = teams[pool]
+            ready, on_call, travel, parts = teams[pool]
             if ready > env.now:
                 yield env.timeout(ready - env.now)
             t_request = env.now
             row = ask(self.visits, i, on_call or pool, True, asked)
-            got, req = yield from acquire(env, pool, WHISTLE, on_call)
+            got, req = yield from acquire(env, pool, WHISTLE, on_call,
+                                          give_up_at=ready + self.joint_wait_limit)
+            if got is None:
+                absent.extend(parts)
+                continue
             start = env.now
             if got is on_call:
                 travel = None
@@ -287,12 +327,20 @@ class CaseFlow:
             hours = set_out(outcomes, self.visits, row, i, got, start, t_request, travel)
             held.append((got, req, start))
             arrivals.append(start + hours)
+            present.extend(parts)
+        if not held:
+            return absent
         if math.isnan(outcomes.t_onsite[i]):
             outcomes.t_onsite[i] = min(arrivals)
-        work = self.joint(self.work[i, offset: offset + len(summoned)].tolist())
-        yield env.timeout(max(arrivals) + work - env.now)
+        work = self.joint([self.work.item(i, j) for j in sorted(present)])
+        # The work follows the office's hours (and overtime rule) of the first office team.
+        office = next((got for got, _, _ in held if got.rest_pool is None), held[0][0])
+        yield env.timeout(office.work_end(max(arrivals), work) - env.now)
         for got, req, start in held:
-            finish(got, req, start, env.now)
+            worked = finish(got, req, start, env.now)
+            if got.rest_pool is not None:
+                finish_call_out(env, got, worked)
+        return absent
 
     def _summon_hours(self, i, k) -> float:
         """Hours from the whistle until a department takes it: the signal, once more for each

@@ -16,8 +16,9 @@ import simpy
 from simpy.core import NORMAL
 from simpy.events import PENDING, Event
 
-# Queue priorities (lower is served first) where a pool distinguishes them.
-WHISTLE, DIRECT, REFERRAL = 0, 1, 2
+# Queue priorities (lower is served first) where a pool distinguishes them. REST: a person
+# taking back the hours of a night call-out goes first at opening (and preempts nobody).
+REST, WHISTLE, DIRECT, REFERRAL = -1, 0, 1, 2
 
 
 class Claim(Event):
@@ -150,6 +151,9 @@ class Pool:
         # steady-state utilisation; set by the builder.
         self.window = (0.0, float("inf"))
         self.busy_in_window = 0.0
+        self.overtime_in_window = 0.0   # busy time outside the calendar's open hours
+        self.rest_in_window = 0.0       # staff-hours given back as rest after night call-outs
+        self.rest_pool: Pool | None = None  # on-call pools: whose people they are
         self.order = 0
         self.preemptive = priority == "preemptive"
         self.prioritised = priority != "none"
@@ -171,6 +175,32 @@ class Pool:
             hi = end
         if hi > lo:
             self.busy_in_window += hi - lo
+
+    def work_end(self, start: float, hours: float) -> float:
+        """When ``hours`` of work (travel included) begun at ``start`` end, by the calendar's
+        overtime rule (paused overnight when overtime runs out)."""
+        return self.calendar.work_end(start, hours)
+
+    def log_work(self, start: float, end: float) -> float:
+        """Count one person at work from ``start`` to ``end`` (without the nights a job waits
+        for the next opening); returns the hours worked."""
+        worked = 0.0
+        calendar = self.calendar
+        lo, hi = self.window
+        for a, b in calendar.work_segments(start, end):
+            self.log_busy(a, b)
+            worked += b - a
+            a, b = max(a, lo), min(b, hi)
+            if b > a:
+                self.overtime_in_window += (b - a) - calendar.open_hours_between(a, b)
+        return worked
+
+    def log_rest(self, start: float, end: float) -> None:
+        """Count one person resting (off the roster's case work) from ``start`` to ``end``."""
+        lo, hi = self.window
+        a, b = max(start, lo), min(end, hi)
+        if b > a:
+            self.rest_in_window += self.calendar.open_hours_between(a, b)
 
     def request(self, priority: int):
         """Ask for one person; lower priority numbers are served first where that applies."""

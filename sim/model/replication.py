@@ -31,7 +31,8 @@ CASE_COLUMNS = [
     "scenario", "replication", "case_id", "case_type", "street", "grid", "discovered_by",
     "handled_by", "t_occur", "t_report", "t_dispatch", "t_whistle", "t_onsite", "t_resolved",
     "t_closed", "response_h", "wait_h", "resolved", "deadline_h", "deadline_met", "whistled",
-    "bounces", "handoffs", "reopens", "route", "in_warmup",
+    "bounces", "handoffs", "reopens", "route", "respond_within_h", "first_closure_solved",
+    "in_warmup",
 ]
 
 
@@ -109,6 +110,11 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
     t_onsite = _column(o.t_onsite, float)
     if (t_onsite > world.end_time).any():
         t_onsite = np.where(t_onsite > world.end_time, np.nan, t_onsite)
+    respond_within = (np.array([ct.respond_within for ct in scenario.case_types.values()])
+                      [c.case_type] if n else np.zeros(0))
+    solved = _column(o.first_closure_solved, np.int8)
+    first_solved = pd.array(solved == 1, dtype="boolean")
+    first_solved[solved < 0] = pd.NA
     # deadline_met: known once resolved, or once the deadline has passed while still open.
     met = pd.array(np.where(resolved, response <= deadlines, False), dtype="boolean")
     unknown = ~resolved & ~((end - t_report) > deadlines)
@@ -142,6 +148,8 @@ def case_table(world: World, scenario: Scenario, replication: int) -> pd.DataFra
         "handoffs": _column(o.handoffs, np.int16),
         "reopens": _column(o.reopens, np.int16),
         "route": pd.Categorical.from_codes(_column(o.route, np.int8), ROUTES),
+        "respond_within_h": respond_within.astype(float),
+        "first_closure_solved": first_solved,
         "in_warmup": ~(t_report >= scenario.simulation.warmup),
     }, copy=False)
     # Selecting columns copies the whole frame: only when the order is not already right.
@@ -174,6 +182,7 @@ def pool_table(world: World, scenario: Scenario, replication: int, end: float) -
             "staff": p.capacity if p.capacity < UNLIMITED else np.nan,
             "served": p.served, "busy_hours": p.busy_in_window, "open_hours": open_window,
             "utilisation": p.busy_in_window / open_window if open_window else np.nan,
+            "overtime_hours": p.overtime_in_window, "rest_hours": p.rest_in_window,
             "busy_hours_run": p.busy_hours, "open_hours_run": open_run,
         })
     return pd.DataFrame(rows)

@@ -10,11 +10,13 @@ Routes:
 ``street``
     the street's own staff handle the case (a type on its power list);
 ``team``
-    a power that came with resource sinking, handled by the stationed team (or integrated
-    centre) of the type's department at that street;
+    a power that came with resource sinking, handled by the people of the department the
+    scenario names for it: its team at the street (or the integrated centre it belongs to),
+    its central pool where the street has none;
 ``centre``
-    the street's integrated enforcement centre handles a multi-department case in one visit
-    (every department the case needs is a member of the centre);
+    the street's integrated enforcement centre handles, in one visit, the parts of a case that
+    needs two or more of its member departments; the departments it does not hold follow as
+    a referral or a whistle would bring them;
 ``refer``
     referral to each department one after another, through paperwork counted in working days,
     with bounces (推诿), misrouting and a low place in the queue; a department with a team at
@@ -43,6 +45,15 @@ class RoutingRule:
     """
 
     def __init__(self, scenario: Scenario, plan: StaffingPlan):
+        departments = list(scenario.departments)
+        servers = (scenario.reform.sinking.power_servers(scenario.case_types)
+                   if scenario.reform.sinking.enabled else {})
+        self.whistled = [self._whistled(name, len(ct.departments), scenario)
+                         for name, ct in scenario.case_types.items()]
+        """Per case type: are its departments whistled (rather than referred)?"""
+        self.server = [departments.index(servers[t]) if servers.get(t, "street") != "street"
+                       else None for t in scenario.case_types]
+        """Per case type: the department whose people serve it on the ``team`` route."""
         whistle = scenario.reform.whistle
         self.after_wait = whistle.trigger.after_wait if whistle.enabled else None
         retry_whistled = whistle.enabled and whistle.trigger.after_street_failure
@@ -76,12 +87,11 @@ class RoutingRule:
         if not needs:
             return STREET
         if powers and name in street.powers:
-            if (name in street.sunk_powers and len(needs) == 1
-                    and street.index in plan.departments[needs[0]].teams):
-                return TEAM   # the power came with the people: their team handles it
+            if street.sunk_powers.get(name, "street") != "street":
+                return TEAM   # the power came with a department's people: they handle it
             return STREET
-        if len(needs) > 1 and street.centre is not None and all(
-                d in street.centre_departments for d in needs):
+        if street.centre is not None and sum(d in street.centre_departments
+                                             for d in needs) >= 2:
             return CENTRE
         return WHISTLE if whistled else REFER
 

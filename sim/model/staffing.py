@@ -6,15 +6,17 @@ plan turns that into the pools that serve cases, each with its headcount and cal
 ``central``
     a department's people at headquarters (all of them before sinking; what stays after);
 ``on_call``
-    a department's people on call out of office hours (whistle-and-report, ``after_hours:
-    on_call``); the pool is open when the office is closed;
+    a department's central people on call out of office hours (whistle-and-report,
+    ``after_hours: on_call``); the pool is open when the office is closed. They are not extra
+    people: each hour they work at night is given back as rest the next working morning;
 ``stationed``
     a department's team at a street (resource sinking), the people split by largest remainder;
 ``centre``
     a street's integrated enforcement centre (综合执法中心): the stationed teams of its member
     departments pooled into one;
 ``dispatch`` and ``street``
-    a street's dispatch centre and its own staff.
+    a street's dispatch centre and its own staff (those of its people whose time goes to cases:
+    ``duties_share`` of their time goes to other duties until ``lift_street_duties``).
 
 The world builder creates exactly these pools, ``govsim check`` computes their offered loads
 from them and the report describes them: there is one answer to "who serves this case".
@@ -88,9 +90,10 @@ class StreetPlan:
     index: int
     calendar: str
     dispatch: PoolPlan | None      # None: unlimited dispatchers (no queue)
-    staff: PoolPlan
-    powers: frozenset[str]         # case types the street handles itself
-    sunk_powers: frozenset[str]    # of those, the ones that came with resource sinking
+    staff: PoolPlan                # the street's people, as many as work on cases
+    roster: int                    # all the street's staff (some busy with other duties)
+    powers: frozenset[str]         # case types the street handles (itself or by a team)
+    sunk_powers: dict[str, str]    # powers that came with sinking -> who serves them
     centre: PoolPlan | None = None
     centre_departments: frozenset[str] = field(default_factory=frozenset)
 
@@ -143,16 +146,18 @@ def staffing_plan(scenario: Scenario) -> StaffingPlan:
         pools.append(central[name])
         on_call[name] = None
         always = WorkingCalendar.from_config(scenario.calendars[cfg.calendar]).always_open
-        if wh.enabled and wh.after_hours == "on_call" and not always:
-            # The department's own people on call out of office hours: not extra headcount.
-            people = (cfg.staff if cfg.staff >= UNLIMITED
-                      else max(1, math.ceil(wh.on_call_share * cfg.staff)) if cfg.staff else 0)
+        if wh.enabled and wh.after_hours == "on_call" and not always and people > 0:
+            # Central people on call out of office hours: not extra headcount (their hours at
+            # night are given back the next morning, see sim.model.visit.rest).
+            if people < UNLIMITED:
+                people = max(1, math.ceil(wh.on_call_share * people))
             on_call[name] = PoolPlan(f"{name}/on_call", ON_CALL, people, cfg.calendar, name,
                                      off_hours=True, travel_stream=f"travel/{name}/on_call")
             pools.append(on_call[name])
 
     # Streets: dispatch centre, own staff, stationed teams, integrated centre.
-    extra_powers = frozenset(sk.powers if sk.enabled else ())
+    servers = sk.power_servers(scenario.case_types) if sk.enabled else {}
+    extra_powers = frozenset(servers)
     dept_names = list(scenario.departments)
     teams: dict[str, dict[int, PoolPlan]] = {d: {} for d in dept_names}
     streets: dict[str, StreetPlan] = {}
@@ -162,7 +167,10 @@ def staffing_plan(scenario: Scenario) -> StaffingPlan:
             dispatch = PoolPlan(f"{name}/dispatch", DISPATCH, cfg.dispatchers, "always",
                                 street=name)
             pools.append(dispatch)
-        staff = PoolPlan(f"{name}/staff", STREET, cfg.staff, cfg.calendar, street=name,
+        on_cases = cfg.staff
+        if cfg.staff < UNLIMITED and not (sk.enabled and sk.lift_street_duties):
+            on_cases = round(cfg.staff * (1.0 - cfg.duties_share))
+        staff = PoolPlan(f"{name}/staff", STREET, on_cases, cfg.calendar, street=name,
                          travel_stream=f"travel/{name}/staff")
         pools.append(staff)
         here = [d for d in dept_names if stationed[d][s] > 0]
@@ -189,9 +197,9 @@ def staffing_plan(scenario: Scenario) -> StaffingPlan:
             for d in members:
                 teams[d][s] = centre
         streets[name] = StreetPlan(
-            name, s, cfg.calendar, dispatch, staff,
+            name, s, cfg.calendar, dispatch, staff, cfg.staff,
             powers=frozenset((*cfg.powers, *extra_powers)),
-            sunk_powers=frozenset(t for t in extra_powers if t not in cfg.powers),
+            sunk_powers={t: who for t, who in servers.items() if t not in cfg.powers},
             centre=centre, centre_departments=frozenset(members))
 
     departments = {}

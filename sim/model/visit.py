@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import simpy
 
-from sim.model.pool import Pool
+from sim.model.pool import REST, Pool
 
 NAN = float("nan")
 
@@ -46,15 +46,19 @@ def set_out(outcomes, visits, row: int, case: int, pool: Pool, now: float, t_req
     return hours
 
 
-def finish(pool: Pool, request, start: float, end: float) -> None:
-    """The person of ``request`` is done: busy from ``start`` to ``end``, back in ``pool``."""
-    pool.log_busy(start, end)
+def finish(pool: Pool, request, start: float, end: float) -> float:
+    """The person of ``request`` is done: at work from ``start`` to ``end`` (nights waiting
+    for the next opening left out), back in ``pool``; returns the hours worked."""
+    worked = pool.log_work(start, end)
     pool.served += 1
     pool.resource.release(request)
+    return worked
 
 
-def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | None = None):
-    """Get one person for a case: ``(pool it came from, granted request)``.
+def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | None = None,
+            give_up_at: float = math.inf):
+    """Get one person for a case: ``(pool it came from, granted request)``, or ``(None, None)``
+    if nobody was free by ``give_up_at``.
 
     With ``on_call`` (a whistle out of office hours) the case first queues for the on-call
     staff; if the office opens before one of them is free, it leaves that queue and queues for
@@ -62,14 +66,47 @@ def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | N
     """
     if on_call is not None:
         req = on_call.request(priority)
-        opens = pool.calendar.next_open(env.now)
-        yield req | env.timeout(max(0.0, opens - env.now))
+        until = min(pool.calendar.next_open(env.now), give_up_at)
+        yield req | env.timeout(max(0.0, until - env.now))
         if req.triggered:
             return on_call, req
         req.cancel()
+        if env.now >= give_up_at:
+            return None, None
     req = pool.request(priority)
+    if give_up_at == math.inf:
+        yield req
+        return pool, req
+    yield req | env.timeout(max(0.0, give_up_at - env.now))
+    if req.triggered:
+        return pool, req
+    req.cancel()
+    return None, None
+
+
+def rest(env: simpy.Environment, pool: Pool, hours: float):
+    """Time off in lieu of a night call-out: from the next opening of ``pool`` (the central
+    staff the on-call people belong to), one of its people is off for ``hours`` of working
+    time, first in the queue (after the work in hand). So on-call duty adds no hours to the
+    roster: what the night took, the next day gives back."""
+    if hours <= 0 or pool.capacity <= 0:
+        return
+    opens = pool.calendar.next_open(env.now)
+    if opens > env.now:
+        yield env.timeout(opens - env.now)
+    req = pool.request(REST)
     yield req
-    return pool, req
+    start = env.now
+    end = pool.calendar.add_working_hours(start, hours)
+    yield env.timeout(end - start)
+    pool.log_rest(start, end)
+    pool.resource.release(req)
+
+
+def finish_call_out(env: simpy.Environment, pool: Pool, hours: float) -> None:
+    """An on-call person's job is done: the hours worked come back as rest (see ``rest``)."""
+    if pool.rest_pool is not None:
+        env.process(rest(env, pool.rest_pool, hours))
 
 
 def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: float,
@@ -79,11 +116,13 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
 
     The case waits in the pool's queue. A case that arrives while the pool is closed joins the
     queue when it opens; one still queued at closing time and picked up after it starts when
-    the pool opens again (on-call staff start at once, see ``acquire``). ``t_onsite`` records the first
-    team on site. ``asked_at`` is when the team was asked (the whistle, for a whistled case;
-    default now), ``travel`` a travel time to use instead of the pool's own (a team borrowed
-    from another street). In a preemptive pool a whistled case may interrupt this one: the
-    person leaves, the case queues again and resumes with the travel and work still left.
+    the pool opens again (on-call staff start at once, see ``acquire``). Travel and work follow
+    the pool's calendar: past closing time the person goes on for the calendar's ``overtime``
+    at most, and the rest waits for the next opening. ``t_onsite`` records the first team on
+    site. ``asked_at`` is when the team was asked (the whistle, for a whistled case; default
+    now), ``travel`` a travel time to use instead of the pool's own (a team borrowed from
+    another street). In a preemptive pool a whistled case may interrupt this one: the person
+    leaves, the case queues again and resumes with the travel and work still left.
     """
     t_request = env.now
     row = ask(visits, case, on_call or pool, whistled,
@@ -102,6 +141,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
         travel = None
     calendar = pool.calendar
     remaining = None  # travel and work left, once a person has been free for this case
+    worked = 0.0
     while True:
         start = None
         try:
@@ -118,12 +158,13 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
             elif remaining > work and math.isnan(outcomes.t_onsite[case]):
                 outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
             start = env.now
-            yield env.timeout(remaining)
+            yield env.timeout(pool.work_end(start, remaining) - start)
             break
         except simpy.Interrupt:  # preempted by a whistled case (preemptive pools only)
             if start is not None:
-                pool.log_busy(start, env.now)
-                remaining -= env.now - start
+                done = pool.log_work(start, env.now)
+                worked += done
+                remaining -= done
                 if remaining > work and outcomes.t_onsite[case] == onsite:
                     outcomes.t_onsite[case] = NAN  # called back before reaching the site
             pool.resource.release(req)
@@ -132,4 +173,6 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
             yield req
             if remaining is not None:  # before that, the first start counts all the waiting
                 outcomes.wait_h[case] += env.now - queued
-    finish(pool, req, start, env.now)
+    worked += finish(pool, req, start, env.now)
+    if pool is on_call:
+        finish_call_out(env, pool, worked)

@@ -39,7 +39,9 @@ class World:
         self.routing = RoutingRule(scenario, plan)
         sk, wh = scenario.reform.sinking, scenario.reform.whistle
         self.calendars = {n: WorkingCalendar.from_config(c) for n, c in scenario.calendars.items()}
-        self._priority = wh.priority if wh.enabled else "none"
+        # Departments' queues always keep referred cases behind the street's direct orders
+        # (and whistles, when the whistle gives them priority).
+        self._priority = wh.priority if wh.enabled else "non_preemptive"
         self.pools: list[Pool] = []
         by_plan = {p.name: self._pool(p) for p in plan.pools}
 
@@ -54,6 +56,8 @@ class World:
                 on_call=by_plan[dp.on_call.name] if dp.on_call else None,
                 overflow=sk.overflow))
             dept = self.departments[-1]
+            if dept.on_call is not None:
+                dept.on_call.rest_pool = dept.central   # the on-call people are central staff
             dept.teams = {s: by_plan[team.name] for s, team in dp.teams.items()}
             dept.cover = dict(dp.cover)
 

@@ -357,7 +357,17 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
     w, sk = s.reform.whistle, s.reform.sinking
     if isinstance(w.trigger.types, list):
         need(w.trigger.types, types_, "case type", "reform.whistle.trigger.types")
-    need(sk.powers, types_, "case type", "reform.sinking.powers")
+    if isinstance(sk.powers, dict):
+        for t, server in sk.powers.items():
+            if t not in types_:
+                out.append((f"reform.sinking.powers.{t}",
+                            f"unknown case type {t!r}{_did_you_mean(t, types_)}"))
+            if server != "street" and server not in depts:
+                out.append((f"reform.sinking.powers.{t}",
+                            f"unknown department {server!r}{_did_you_mean(server, depts)} "
+                            "(a department's name, or 'street' for the street's own staff)"))
+    else:
+        need(sk.powers, types_, "case type", "reform.sinking.powers")
     need(sk.centre_departments, depts, "department", "reform.sinking.centre_departments")
     if isinstance(sk.fraction, dict):
         for d in sk.fraction:

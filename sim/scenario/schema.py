@@ -40,6 +40,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    PlainSerializer,
     Discriminator,
     Field,
     Tag,
@@ -132,13 +133,30 @@ class District(Model):
         return profile
 
 
+def _parse_overtime(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "none"):
+        return math.inf if value.strip().lower() != "none" else 0.0
+    return value
+
+
+Overtime = Annotated[Duration, BeforeValidator(_parse_overtime), Field(ge=0),
+                     PlainSerializer(lambda hours: "unlimited" if hours == math.inf else hours)]
+
+
 class Calendar(Model):
-    """Working hours: ``{days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00"}``."""
+    """Working hours: ``{days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00"}``.
+
+    ``overtime``: how long past closing time a person goes on with work in hand. ``none`` (the
+    default): work pauses at closing and resumes at the next opening; a duration (``1h``): up
+    to that much overtime, then the rest waits for the next opening; ``unlimited``: every job
+    begun is finished, however late. Nobody starts a new job while the calendar is closed.
+    """
 
     days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
         default_factory=lambda: list(WEEKDAYS[:5]), min_length=1)
     open: TimeOfDay = Field(default=9.0, ge=0, lt=24)
     close: TimeOfDay = Field(default=17.0, gt=0, le=24)
+    overtime: Overtime = 0.0
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -148,7 +166,8 @@ class Calendar(Model):
 
 
 def _default_calendars() -> dict[str, Calendar]:
-    return {"office": Calendar(), "always": Calendar(days=list(WEEKDAYS), open=0, close=24)}
+    return {"office": Calendar(),
+            "always": Calendar(days=list(WEEKDAYS), open=0, close=24, overtime=math.inf)}
 
 
 class Patrol(Model):
@@ -165,6 +184,9 @@ class Street(Model):
     grid_workers: int = Field(default=0, ge=0, description="informational; patrols set discovery")
     dispatchers: Staff = 2
     staff: Staff = 4
+    duties_share: Share = Field(default=0.0, description=(
+        "share of the street staff's time that goes to duties other than cases (investment "
+        "attraction, tax collection); reform.sinking.lift_street_duties frees it"))
     calendar: str = "office"
     powers: list[str] = Field(default_factory=list)
     travel_time: Distribution = Field(default_factory=lambda: fixed(0.25))
@@ -184,6 +206,8 @@ class CaseType(Model):
     rate: float = Field(default=0.1, ge=0, description="occurrences per grid per day")
     departments: list[str] = Field(default_factory=list)
     deadline: Duration = Field(default=7 * 24, gt=0)
+    respond_within: Duration = Field(default=24.0, gt=0, description=(
+        "response deadline: a team on site (or the problem fixed) this soon after the report"))
     work: WorkContent = Field(
         default_factory=lambda: Exponential(kind="exponential", mean=2.0))
     street_work: Distribution | None = None
@@ -255,8 +279,14 @@ class Whistle(Model):
     ``on_call_share`` of a department's people (not extra headcount) answer whistles; the
     office takes over what is still waiting when it opens. Joint handling starts when every
     team is on site and lasts the ``max`` (or ``sum``) of the departments' work contents.
-    ``bounce_factor`` multiplies bounce and misrouting probabilities (the street's assessment
-    power; on every route while the whistle is enabled). ``verification``: the closed loop.
+    ``joint_wait_limit``: the teams on site wait at most this long (from the moment they were
+    summoned) for a department that has nobody free; they then work without it, the missing
+    department is recorded as absent in the visits and whistled again on its own, so a joint
+    case never holds people indefinitely. On-call staff are people of the department's central
+    roster: each hour they work out of office hours is given back as rest the next working
+    morning (one central person off for that long). ``bounce_factor`` multiplies bounce and
+    misrouting probabilities (the street's assessment power; on every route while the whistle
+    is enabled). ``verification``: the closed loop.
     """
 
     enabled: bool = False
@@ -267,6 +297,7 @@ class Whistle(Model):
     after_hours: Literal["office", "on_call"] = "office"
     on_call_share: Share = 0.2
     joint_work: Literal["max", "sum"] = "max"
+    joint_wait_limit: Duration = Field(default=4.0, gt=0)
     bounce_factor: float = Field(default=1.0, ge=0)
     verification: Verification = Field(default_factory=Verification)
 
@@ -279,21 +310,37 @@ class Sinking(Model):
     the department or ``equal``; whole people, total preserved. A street sends its cases of
     that department to its team directly (no paperwork, no bounces); a busy team means waiting
     (``overflow: wait``) or the central pool (``central``). ``powers``: case types added to
-    every street's power list. ``integrated_centre``: the teams of ``centre_departments``
-    (empty: every department with a team) form one pool per street that handles a case
-    needing several of them in one visit (work ``sum`` or ``max``). ``grid_coverage``: the
-    share of grids patrolled after the reform (``null``: unchanged).
+    every street's power list, each served by existing capacity: a list gives each type to its
+    own department's people (the stationed team at the street; its central pool where there is
+    none), a mapping says who serves it (``{disorderly_parking: urban_management}``: that
+    department's people; ``street``: the street's own staff, whose time for it must come from
+    ``lift_street_duties``). ``lift_street_duties``: the street's staff no longer spend
+    ``streets.*.duties_share`` of their time on other duties (Beijing, 2019: streets relieved
+    of investment attraction and tax collection), so all of it goes to cases.
+    ``integrated_centre``: the teams of ``centre_departments`` (empty: every department with a
+    team) form one pool per street; a case needing two or more of its members is handled by
+    the centre in one visit for their parts (work ``sum`` or ``max``), the departments it does
+    not hold then follow as before. ``grid_coverage``: the share of grids patrolled after the
+    reform (``null``: unchanged).
     """
 
     enabled: bool = False
     fraction: ShareByDepartment = 0.0
     allocation: Literal["proportional", "equal"] = "proportional"
     overflow: Literal["wait", "central"] = "central"
-    powers: list[str] = Field(default_factory=list)
+    powers: list[str] | dict[str, str] = Field(default_factory=list)
+    lift_street_duties: bool = False
     integrated_centre: bool = False
     centre_departments: list[str] = Field(default_factory=list)
     centre_work: Literal["max", "sum"] = "sum"
     grid_coverage: Share | None = None
+
+    def power_servers(self, case_types: dict[str, CaseType]) -> dict[str, str]:
+        """Who serves each new power: a department's name, or ``street`` (its own staff)."""
+        if isinstance(self.powers, dict):
+            return dict(self.powers)
+        return {t: (case_types[t].departments[0] if t in case_types
+                    and case_types[t].departments else "street") for t in self.powers}
 
     def fraction_for(self, department: str) -> float:
         if not self.enabled:
@@ -301,6 +348,24 @@ class Sinking(Model):
         if isinstance(self.fraction, dict):
             return self.fraction.get(department, 0.0)
         return self.fraction
+
+
+ROUTE_NAMES = ("street", "team", "centre", "refer", "whistle")
+
+
+class Quality(Model):
+    """How the way a case is handled changes the chance that its closure really solves it.
+
+    ``failure_factor`` multiplies a case type's ``quality_failure`` on each route (``street``,
+    ``team``, ``centre``, ``refer``, ``whistle``); below 1 the route solves more problems the
+    first time. Unlisted routes keep 1: by default every route is as good as any other.
+    """
+
+    failure_factor: dict[Literal["street", "team", "centre", "refer", "whistle"],
+                         Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+
+    def factor(self, route: str) -> float:
+        return self.failure_factor.get(route, 1.0)
 
 
 class Reform(Model):
@@ -322,6 +387,7 @@ class Scenario(Model):
     triage: Triage = Field(default_factory=Triage)
     referral: Referral = Field(default_factory=Referral)
     reopen: Reopen = Field(default_factory=Reopen)
+    quality: Quality = Field(default_factory=Quality)
     reform: Reform = Field(default_factory=Reform)
 
     @model_validator(mode="after")
