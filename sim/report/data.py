@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
 from sim.diff import flatten, show
 from sim.report.comments import YamlComments, comment_chain
 from sim.report.folders import Study
-from sim.report.html import Segment, Table, render, table, tag_sources
+from sim.report.html import Markup, Segment, Table, render, table, tag_sources
 from sim.report.text import describe_distribution
 from sim.scenario.schema import Scenario
 

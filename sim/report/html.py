@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import jinja2
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup  # jinja2's own string type for markup (re-exported from here)
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("sim.report", "templates"),

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from markupsafe import Markup
 
 from sim.report.flow import Paragraph, case_flow_paragraphs, case_routes
 from sim.report.folders import Study
-from sim.report.html import Table, render, table
+from sim.report.html import Markup, Table, render, table
 from sim.report.text import describe_distribution, percent, staff_text
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration

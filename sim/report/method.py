@@ -4,11 +4,10 @@ implementation (software, commit, command, timings), from the manifests."""
 from __future__ import annotations
 
 import pandas as pd
-from markupsafe import Markup
 
 from sim.diff import show
 from sim.report.folders import Study
-from sim.report.html import render, table
+from sim.report.html import Markup, render, table
 from sim.scenario.units import format_duration
 
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from markupsafe import Markup
 
 from sim.diff import diff_dicts, show
 from sim.report.folders import Study
-from sim.report.html import render, table
+from sim.report.html import Markup, render, table
 
 
 def objectives_section(study: Study) -> Markup:

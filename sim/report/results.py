@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from markupsafe import Markup
 
 from sim.diff import show
 from sim.report.folders import RunFolder, Study
-from sim.report.html import Figure, Table, png_figure, render, table
+from sim.report.html import Figure, Markup, Table, png_figure, render, table
 
 
 def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -> str:

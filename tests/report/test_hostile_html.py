@@ -304,3 +304,15 @@ def test_report_refuses_a_scenario_file_that_does_not_exist(run_folder, tmp_path
     assert cli(["report", str(run_folder), "--scenario-file", str(tmp_path / "nope.yaml")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: {tmp_path / 'nope.yaml'}: file not found (--scenario-file)"]
+
+
+# --------------------------------------------------------------- escaping cannot be switched off
+
+TEMPLATES = Path(sim.__file__).parent / "report" / "templates"
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in TEMPLATES.glob("*.j2")))
+def test_templates_never_turn_escaping_off(template):
+    """Escaping by construction holds only while no template opts out of it."""
+    text = (TEMPLATES / template).read_text(encoding="utf-8").replace(" ", "")
+    assert "|safe" not in text and "autoescape" not in text and "Markup" not in text
