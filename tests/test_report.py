@@ -72,13 +72,44 @@ def test_yaml_comments_by_key_path(tmp_path):
     assert not any("colon" in k or k.startswith("description.") for k in c.by_key)
 
 
+def _flow_text(scenario) -> str:
+    return " ".join(f"{p.title}. {p.text}" for p in case_flow_paragraphs(scenario))
+
+
+def test_yaml_comments_continued_lines_and_keys_of_any_characters(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        "simulation:\n"
+        "  warmup: 28d   # a long comment that goes on\n"
+        "                # on the next line, in the same column\n"
+        "  # about the horizon\n"
+        "  horizon: 84d\n"
+        "streets:\n"
+        "  st<b>&amp;: {grids: 3}   # a plain key with markup in it\n"
+        "  \"a: b\": {grids: 1}      # a quoted key\n"
+        "  'it''s': {grids: 1}     # single quotes\n"
+        "  s:\n"
+        "    label: \"say \\\"hi\\\" # not a comment\"  # an escaped quote\n"
+        "    calendar: it's plain  # an apostrophe\n", encoding="utf-8")
+    c = read_yaml_comments(path)
+    assert c.by_key["simulation.warmup"] == ("a long comment that goes on on the next line, in "
+                                             "the same column")
+    assert c.by_key["simulation.horizon"] == "about the horizon"
+    assert c.by_key["streets.st<b>&amp;"] == "a plain key with markup in it"
+    assert c.by_key["streets.a: b"] == "a quoted key"
+    assert c.by_key["streets.it's"] == "single quotes"
+    assert c.by_key["streets.s.label"] == "an escaped quote"
+    assert c.by_key["streets.s.calendar"] == "an apostrophe"
+
+
 def test_case_flow_is_generated_from_the_scenario():
     before = scenario_from_dict(tiny_dict())
-    text = " ".join(case_flow_paragraphs(before))
+    text = _flow_text(before)
     assert "Referral" in text and "Whistle" not in text
+    assert "<" not in text  # plain text: the template lays it out and escapes it
     assert case_routes(before)["joint"] == "referral: um → housing"
     after = scenario_from_dict(tiny_dict(reform={"whistle": {"enabled": True}}))
-    text = " ".join(case_flow_paragraphs(after))
+    text = _flow_text(after)
     assert "Whistle-and-report" in text and "closed loop" in text
     assert case_routes(after)["joint"].startswith("whistle")
     assert case_routes(after)["parking"].startswith("referral")

@@ -1,7 +1,9 @@
 """A study report: one self-contained HTML file for the result folder of a run, compare or sweep.
 
 ``build_report(folder)`` writes ``folder/report.html`` (figures embedded as base64 PNGs, styles
-inline, no network access needed). Its sections follow the STRESS-DES reporting guideline for
+inline, no network access needed). The page is rendered by jinja2 templates with autoescaping
+(``templates/``): the Python code gathers plain values and never writes markup, so a name from a
+scenario is always shown as text, whatever characters it holds. Its sections follow the STRESS-DES reporting guideline for
 discrete-event simulation studies (Monks et al., 2018, *Journal of Simulation* 13(1)):
 
 1. objectives: the question, the outputs and how they are measured;
@@ -21,7 +23,8 @@ Modules, in the order the report is made:
 ``scenario_files``  find the YAML file each scenario was loaded from
 ``comments``        read a YAML file's comments by key path
 ``text``, ``flow``  values in words; the case flow generated from a scenario
-``html``            style sheet, escaping, tables, embedded figures, sections
+``html``            the template environment and what templates draw (tables, highlighted
+                    text, embedded figures); ``templates/`` the page, its sections and style
 ``overview`` (1-2), ``logic`` (3), ``data`` (4), ``method`` (5-6), ``results`` (7): the sections
 ``document``        the whole page, and ``build_report`` that writes it
 """
@@ -29,9 +32,9 @@ Modules, in the order the report is made:
 from sim.report.comments import YamlComments, comment_chain, read_yaml_comments
 from sim.report.data import data_section, node_text, parameter_rows
 from sim.report.document import STRESS_DES, build_report, render_report
-from sim.report.flow import case_flow_paragraphs, case_routes
+from sim.report.flow import Paragraph, case_flow_paragraphs, case_routes
 from sim.report.folders import RunFolder, Study, read_run, read_study
-from sim.report.html import CSS, esc, figure_html, html_table
+from sim.report.html import Figure, Segment, Table, png_figure, render, table, tag_sources
 from sim.report.logic import logic_section
 from sim.report.method import experimentation_section, implementation_section
 from sim.report.overview import objectives_section, scenarios_section
@@ -40,10 +43,11 @@ from sim.report.scenario_files import find_scenario_files
 from sim.report.text import describe_distribution
 
 __all__ = [
-    "CSS", "STRESS_DES", "RunFolder", "Study", "YamlComments", "build_report",
-    "case_flow_paragraphs", "case_routes", "comment_chain", "data_section",
-    "describe_distribution", "esc", "experimentation_section", "figure_html", "find_scenario_files",
-    "fmt_ci", "html_table", "implementation_section", "logic_section", "node_text",
-    "objectives_section", "parameter_rows", "read_run", "read_study", "read_yaml_comments",
-    "render_report", "results_section", "scenarios_section", "summary_display",
+    "STRESS_DES", "Figure", "Paragraph", "RunFolder", "Segment", "Study", "Table",
+    "YamlComments", "build_report", "case_flow_paragraphs", "case_routes", "comment_chain",
+    "data_section", "describe_distribution", "experimentation_section", "find_scenario_files",
+    "fmt_ci", "implementation_section", "logic_section", "node_text", "objectives_section",
+    "parameter_rows", "png_figure", "read_run", "read_study", "read_yaml_comments", "render",
+    "render_report", "results_section", "scenarios_section", "summary_display", "table",
+    "tag_sources",
 ]

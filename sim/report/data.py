@@ -6,7 +6,7 @@ source, or ASSUMPTION), then every resolved value of the first scenario.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +15,9 @@ import pandas as pd
 from sim.diff import flatten, show
 from sim.report.comments import YamlComments, comment_chain
 from sim.report.folders import Study
-from sim.report.html import esc, html_table, section
+from sim.report.html import Markup, Segment, Table, render, table, tag_sources
 from sim.report.text import describe_distribution
 from sim.scenario.schema import Scenario
-
-
-def _tag(comment: str) -> str:
-    text = esc(comment)
-    text = re.sub(r"(\[D§\d+\]|\[[A-Z][^\]]{0,40}\])", r'<span class="src">\1</span>', text)
-    return text.replace("ASSUMPTION", '<span class="assume">ASSUMPTION</span>')
 
 
 def _node(data: Any, path: str) -> Any:
@@ -95,44 +89,44 @@ def _file_mismatch(path: Path, scenario: Scenario) -> str:
             "the comments are the file's.")
 
 
-def data_section(study: Study, files: dict[str, Path]) -> str:
+@dataclass
+class _Documented:
+    """One scenario in the data section: its file (``None``: not found), the files it extends,
+    a warning if the file no longer resolves to the run, the headers of the files not shown
+    yet (one list of segments per line) and the table of documented parameters."""
+
+    name: str
+    file: str | None = None
+    extends: list[str] = field(default_factory=list)
+    mismatch: str = ""
+    headers: list[tuple[str, list[list[Segment]]]] = field(default_factory=list)
+    parameters: Table | None = None
+
+
+def data_section(study: Study, files: dict[str, Path]) -> Markup:
     from sim.scenario.loader import resolved_dict
 
-    parts = ["<p>Parameters documented in the scenario files, with the comment that documents "
-             'each: <span class="src">[D§4]</span> marks a published fact (the facts listed in '
-             'docs/model.md, with their sources), <span class="assume">ASSUMPTION</span> a value '
-             "chosen by the modeller. Values are the resolved ones (durations in hours). A "
-             "street's field documented under <code>street_defaults</code> applies to every "
-             "street that does not set it.</p>"]
     shown_files: set[Path] = set()
+    documented = []
     runs = study.runs if study.kind == "compare" else study.runs[:1]
     for r in runs:
         path = files.get(r.name) or (files.get(study.manifest.get("base", ""))
                                      if study.kind == "sweep" else None)
         if path is None:
-            parts.append(f"<h3>{esc(r.name)}</h3><p class=muted>Scenario file not found (the "
-                         "run may have been made from a Python dict); the resolved values are "
-                         "listed without comments below.</p>")
+            documented.append(_Documented(r.name))
             continue
         chain = comment_chain(path)
         new = [c for c in chain if c.path not in shown_files]
         mismatch = _file_mismatch(path, r.scenario) if study.kind != "sweep" else ""
         shown_files.update(c.path for c in chain)
-        parts.append(f"<h3>{esc(r.name)} <span class=muted>({esc(path.name)}"
-                     + (", extends " + ", ".join(esc(c.path.name) for c in chain[:-1])
-                        if len(chain) > 1 else "") + ")</span></h3>")
-        if mismatch:
-            parts.append(f"<p class=assume>{esc(mismatch)}</p>")
-        for c in new:
-            if c.header:
-                parts.append(f"<p class=muted><b>{esc(c.path.name)}:</b> "
-                             + _tag(c.header).replace("\n", "<br>") + "</p>")
-        rows = parameter_rows(r.scenario, new if new else chain[-1:])
-        if len(rows):
-            parts.append(html_table(rows, markup={"comment / source": _tag}))
+        documented.append(_Documented(
+            r.name, path.name, [c.path.name for c in chain[:-1]], mismatch,
+            [(c.path.name, [tag_sources(line) for line in c.header.split("\n")])
+             for c in new if c.header],
+            table(parameter_rows(r.scenario, new if new else chain[-1:]),
+                  highlighted=["comment / source"])))
     first = study.runs[0]
-    flat = flatten(resolved_dict(first.scenario))
-    full = pd.DataFrame([{"key path": k, "value": show(v)} for k, v in flat.items()])
-    parts.append(f"<details><summary>Every resolved value of {esc(first.name)} "
-                 f"({len(full)} key paths)</summary>{html_table(full)}</details>")
-    return section("data", "4. Data and assumptions", "".join(parts))
+    everything = pd.DataFrame([{"key path": k, "value": show(v)}
+                               for k, v in flatten(resolved_dict(first.scenario)).items()])
+    return render("data.html.j2", scenarios=documented, first=first.name,
+                  everything=table(everything))

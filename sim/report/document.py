@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sim.report.data import data_section
 from sim.report.folders import Study, read_study
-from sim.report.html import CSS, esc
+from sim.report.html import render
 from sim.report.logic import logic_section
 from sim.report.method import experimentation_section, implementation_section
 from sim.report.overview import objectives_section, scenarios_section
@@ -28,23 +28,8 @@ def render_report(study: Study, files: dict[str, Path]) -> str:
     sections = [objectives_section(study), scenarios_section(study), logic_section(study),
                 data_section(study, files), experimentation_section(study),
                 implementation_section(study), results_section(study)]
-    nav = ("<nav><ol>" + "".join(
-        f'<li><a href="#{a}">{t}</a></li>' for a, t in
-        [("objectives", "Objectives"), ("scenarios", "Scenarios and how they differ"),
-         ("logic", "Model logic"), ("data", "Data and assumptions"),
-         ("experimentation", "Experimentation"), ("implementation", "Implementation"),
-         ("results", "Results")]) + "</ol></nav>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>govsim report: {esc(title)}</title><style>{CSS}</style></head>
-<body><h1>govsim report: {esc(title)}</h1>
-<p class=muted>Result folder <code>{esc(study.folder)}</code>. Structured after the STRESS-DES
-guideline: {esc(STRESS_DES)}</p>
-{nav}
-{''.join(sections)}
-</body></html>
-"""
+    return str(render("report.html.j2", title=title, folder=str(study.folder),
+                      reference=STRESS_DES, sections=sections))
 
 
 def build_report(folder: str | Path, out: str | Path | None = None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
 from sim.model.staffing import staffing_plan
+from typing import NamedTuple
+
 from sim.report.text import describe_distribution, percent, span, staff_text
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
@@ -62,8 +64,16 @@ def case_routes(s: Scenario) -> dict[str, str]:
     return out
 
 
-def case_flow_paragraphs(s: Scenario) -> list[str]:
-    """The logic of the model for this scenario, in plain sentences generated from its values."""
+class Paragraph(NamedTuple):
+    """A paragraph of the case flow: its title (``Triage``) and its text, both plain text."""
+
+    title: str
+    text: str
+
+
+def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
+    """The logic of the model for this scenario, in plain sentences generated from its values
+    (plain text, never markup: the report's template escapes and lays it out)."""
     streets = list(s.streets.values())
     grids = sum(st.grids for st in streets)
     per_day = sum(ct.rate for ct in s.case_types.values()) * grids
@@ -72,19 +82,19 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
     profile = "a flat hour-of-day profile" if len(set(s.district.hour_profile)) == 1 else \
         "an hour-of-day profile (peak/trough ratio " \
         f"{max(s.district.hour_profile) / max(min(s.district.hour_profile), 1e-9):.1f})"
-    paras.append(
-        f"<b>Occurrence.</b> The district has {len(streets)} street(s) with {grids} grids in "
+    paras.append(Paragraph(
+        "Occurrence", f"The district has {len(streets)} street(s) with {grids} grids in "
         f"all, {len(s.departments)} department(s) and {len(s.case_types)} case type(s). Problems "
         f"of each type occur in each street as a Poisson process at the type's rate per grid per "
         f"day (about {per_day:.0f} a day in the district), following {profile}; grids differ "
-        f"in how many problems they see (gamma weights, cv {s.district.grid_heterogeneity_cv:g}).")
+        f"in how many problems they see (gamma weights, cv {s.district.grid_heterogeneity_cv:g})."))
     cover = span([st.patrol.coverage for st in streets], percent)
     if sk.enabled and sk.grid_coverage is not None:
         cover = f"{percent(sk.grid_coverage)} (raised by the sinking reform)"
     delays = span([st.patrol.mean_delay for st in streets], format_duration)
     calls = span([ct.citizen_call_share for ct in s.case_types.values()], percent)
-    paras.append(
-        f"<b>Discovery.</b> A grid worker's patrol finds a problem in a covered grid after an "
+    paras.append(Paragraph(
+        "Discovery", f"A grid worker's patrol finds a problem in a covered grid after an "
         f"exponential delay (mean {delays}); patrol coverage is {cover} of grids. A citizen "
         f"calls the hotline for {calls} of problems (share by type), after the type's call "
         f"delay. Whichever comes first reports the case to the street platform after the "
@@ -92,17 +102,17 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
         + ("Some minor problems found on patrol are fixed on the spot by the grid worker ("
            + ", ".join(f"{n} {percent(ct.on_spot_share)}" for n, ct in s.case_types.items()
                        if ct.on_spot_share > 0) + ")."
-           if any(ct.on_spot_share > 0 for ct in s.case_types.values()) else ""))
+           if any(ct.on_spot_share > 0 for ct in s.case_types.values()) else "")))
     disp = span([st.dispatchers for st in streets], staff_text)
-    paras.append(
-        f"<b>Triage.</b> The street's dispatch centre ({disp} dispatcher(s) per street) triages "
+    paras.append(Paragraph(
+        "Triage", f"The street's dispatch centre ({disp} dispatcher(s) per street) triages "
         f"each case ({describe_distribution(s.triage.time)} each) and routes it by its type: "
-        "see the table of case types below.")
+        "see the table of case types below."))
     if any(route == REFER for by_street in described_routes(s).values()
            for route in by_street.values()):
         ref = s.referral
-        paras.append(
-            "<b>Referral (before the reforms).</b> A referred case goes to the departments it "
+        paras.append(Paragraph(
+            "Referral (before the reforms)", "A referred case goes to the departments it "
             "needs one after another. Each referral passes through paperwork of "
             f"{describe_distribution(ref.admin_delay_working_days, 'working days')} counted in "
             "the department's working days; the department may bounce it back as not its own "
@@ -110,7 +120,7 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
             ") or it may first be misrouted to another department. "
             + ("Referred cases queue behind whistled ones." if wh.enabled
                and wh.priority != "none" else "Departments serve their queue first come, "
-               "first served."))
+               "first served.")))
     if wh.enabled:
         trig = wh.trigger
         rules = []
@@ -124,8 +134,8 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
             rules.append("cases the street failed to solve itself")
         if trig.after_wait is not None:
             rules.append(f"referred cases still open after {format_duration(trig.after_wait)}")
-        paras.append(
-            "<b>Whistle-and-report (街乡吹哨、部门报到).</b> The street whistles for "
+        paras.append(Paragraph(
+            "Whistle-and-report (街乡吹哨、部门报到)", "The street whistles for "
             + "; ".join(rules) + ". Every needed department is summoned at once (signal delay "
             f"{format_duration(wh.signal_delay)}); whistled cases take {wh.priority.replace('_', '-')} "
             f"priority in the departments' queues, with a report deadline of "
@@ -137,42 +147,41 @@ def case_flow_paragraphs(s: Scenario) -> list[str]:
             "street's assessment power. "
             + (f"The street verifies every result ({describe_distribution(wh.verification.time)}); "
                "an unsolved case goes back to triage (closed loop)."
-               if wh.verification.enabled else "Results are not verified by the street."))
+               if wh.verification.enabled else "Results are not verified by the street.")))
     if sk.enabled:
         frac = (", ".join(f"{d} {percent(f)}" for d, f in sk.fraction.items())
                 if isinstance(sk.fraction, dict) else percent(sk.fraction))
-        paras.append(
-            "<b>Resource sinking (资源下沉).</b> A fraction of each department's staff ("
-            f"{frac}) is stationed at streets, allocated {sk.allocation}ly to their expected "
-            "demand" if sk.allocation == "proportional" else
-            "<b>Resource sinking (资源下沉).</b> A fraction of each department's staff ("
-            f"{frac}) is stationed at streets, equally per street")
-        paras[-1] += (
-            "; a case finding its stationed team busy "
+        paras.append(Paragraph(
+            "Resource sinking (资源下沉)",
+            f"A fraction of each department's staff ({frac}) is stationed at streets, "
+            + (f"allocated {sk.allocation}ly to their expected demand"
+               if sk.allocation == "proportional" else "equally per street")
+            + "; a case finding its stationed team busy "
             + ("goes to the central pool" if sk.overflow == "central" else "waits for the team")
             + ". "
             + (f"Streets gain powers over {', '.join(sk.powers)}. " if sk.powers else "")
             + ("Stationed teams pool into an integrated enforcement centre that handles a "
                f"multi-department case in one visit ({sk.centre_work} of the work contents). "
-               if sk.integrated_centre else ""))
+               if sk.integrated_centre else "")))
     quality = {n: ct.quality_failure for n, ct in s.case_types.items() if ct.quality_failure}
     closed = wh.enabled and wh.verification.enabled
-    paras.append(
-        "<b>Closing.</b> "
-        + ("With the closed loop, a case is closed after the street's verification; one found "
-           "unsolved is triaged again at once. " if closed else
-           "Without a closed loop a case is closed on the handler's word; one closed unsolved "
-           f"comes back when the citizen calls again "
-           f"({describe_distribution(s.reopen.citizen_recall)} later). ")
+    paras.append(Paragraph(
+        "Closing",
+        ("With the closed loop, a case is closed after the street's verification; one found "
+         "unsolved is triaged again at once. " if closed else
+         "Without a closed loop a case is closed on the handler's word; one closed unsolved "
+         f"comes back when the citizen calls again "
+         f"({describe_distribution(s.reopen.citizen_recall)} later). ")
         + ("Handling fails to solve the problem with probability "
            + ", ".join(f"{n} {percent(q)}" for n, q in quality.items()) + ". " if quality else
            "Handling always solves the problem. ")
-        + f"A case is reopened at most {s.reopen.max_reopens} times.")
-    paras.append(
-        "<b>Outputs.</b> Response time is <code>t_resolved − t_report</code>, from the report on "
-        "the street platform to the moment the problem is really solved (after any reopenings). "
+        + f"A case is reopened at most {s.reopen.max_reopens} times."))
+    paras.append(Paragraph(
+        "Outputs",
+        "Response time is t_resolved − t_report, from the report on the street platform to the "
+        "moment the problem is really solved (after any reopenings). "
         f"Cases occur until the horizon ({format_duration(s.simulation.horizon)}); the run then "
         f"drains for up to {format_duration(s.simulation.drain_limit)}, and a case still open "
         f"is censored (kept, counted as infinitely long in quantiles). Cases reported in the "
-        f"warm-up ({format_duration(s.simulation.warmup)}) are left out of the statistics.")
+        f"warm-up ({format_duration(s.simulation.warmup)}) are left out of the statistics."))
     return paras

@@ -1,64 +1,99 @@
-"""HTML building blocks: the inline style sheet, escaping, tables, embedded figures, sections.
+"""Turning report data into HTML: the jinja2 templates (autoescaping) and the shapes they render.
 
-Everything the report shows goes through ``esc`` (or a ``markup`` function of ``html_table``
-that escapes what it does not mark up), and figures are embedded as base64 PNGs, so the report
-is one self-contained file.
+Escaping is by construction: no Python code of the report writes markup. The section modules
+gather plain values (strings, numbers, ``Table``, ``Figure``, ``Segment`` lists) and hand them to
+a template of ``sim/report/templates/``; jinja2 escapes every value it inserts, so a scenario,
+case type or department called ``<script>…`` shows as text. The only strings inserted unescaped
+are ``Markup`` objects, and those are the rendered sections themselves.
+
+Figures are embedded as base64 PNGs, so the report is one self-contained file.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup  # jinja2's own string type for markup (re-exported from here)
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans CJK SC",sans-serif;
- max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #4477aa;padding-bottom:.2em;
- margin-top:2em}h3{margin-top:1.4em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.86em}
-th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
-figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.85em;color:#555}
-.src{color:#1a6b2e}.assume{color:#a0522d}.muted{color:#666;font-size:.9em}
-code{background:#f4f4f4;padding:0 3px}details{margin:.5em 0}
-nav ol{columns:2}
-"""
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("sim.report", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,  # a misspelt variable is an error, not an empty string
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
-def esc(value: Any) -> str:
-    """Any value as HTML text (quotes escaped too, so it is safe in attributes)."""
-    return html.escape(str(value), quote=True)
+def render(template: str, **context: Any) -> Markup:
+    """Render a template of ``sim/report/templates/`` with ``context`` (every value escaped)."""
+    return Markup(_ENV.get_template(template).render(**context))
 
 
-def html_table(frame: pd.DataFrame, numeric: Iterable[str] = (),
-               markup: dict | None = None) -> str:
-    """A DataFrame as an HTML table; cell text is escaped, except that a column in ``markup``
-    is rendered by its function (which must escape what it does not mark up)."""
-    numeric, markup = set(numeric), markup or {}
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-    rows = []
-    for _, r in frame.iterrows():
-        cells = "".join(
-            f"<td>{markup[c](v)}</td>" if c in markup else
-            f'<td class="num">{esc(v)}</td>' if c in numeric else f"<td>{esc(v)}</td>"
-            for c, v in r.items())
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+class Segment(NamedTuple):
+    """A piece of text and how it is highlighted: ``""`` plain, ``"src"`` a cited source,
+    ``"assume"`` an ASSUMPTION (the CSS classes of the style sheet)."""
+
+    text: str
+    kind: str = ""
 
 
-def figure_html(path: Path, caption: str) -> str:
-    """A PNG file embedded as a base64 data URI, with its caption."""
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return (f'<figure><img alt="{esc(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{esc(caption)}</figcaption></figure>")
+# A cited source: [D§4] for the facts listed in docs/model.md, or a short bracketed reference such as
+# [Pinggu 2017]; and the word ASSUMPTION.
+_HIGHLIGHT = re.compile(r"(\[D§\d+\]|\[[A-Z][^\]]{0,40}\])|(ASSUMPTION)")
 
 
-def section(anchor: str, title: str, body: str) -> str:
-    """A report section: ``anchor`` is its id (the table of contents links to it)."""
-    return f'<section id="{anchor}"><h2>{esc(title)}</h2>{body}</section>'
+def tag_sources(comment: str) -> list[Segment]:
+    """A scenario file's comment split into segments, cited sources and ASSUMPTIONs marked."""
+    segments, last = [], 0
+    for match in _HIGHLIGHT.finditer(comment):
+        if match.start() > last:
+            segments.append(Segment(comment[last:match.start()]))
+        segments.append(Segment(match.group(), "src" if match.group(1) else "assume"))
+        last = match.end()
+    if last < len(comment):
+        segments.append(Segment(comment[last:]))
+    return segments
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the templates draw it: column names and rows of cells, each cell a string,
+    or a list of ``Segment`` in a highlighted column; ``numeric`` columns are right-aligned."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    numeric: frozenset[str] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def table(frame: pd.DataFrame, numeric: Iterable[str] = (),
+          highlighted: Iterable[str] = ()) -> Table:
+    """A DataFrame as a ``Table``: every cell as text; the cells of ``highlighted`` columns as
+    segments with their sources and ASSUMPTIONs marked (see ``tag_sources``)."""
+    highlighted = set(highlighted)
+    columns = [str(c) for c in frame.columns]
+    rows = [[tag_sources(str(v)) if c in highlighted else str(v) for c, v in zip(
+        columns, values, strict=True)] for values in frame.itertuples(index=False, name=None)]
+    return Table(columns, rows, frozenset(str(c) for c in numeric))
+
+
+class Figure(NamedTuple):
+    """An embedded image: its ``data:`` URI and its caption."""
+
+    src: str
+    caption: str
+
+
+def png_figure(path: Path, caption: str) -> Figure:
+    """A PNG file as a ``Figure`` embedded in the page (base64 data URI)."""
+    return Figure("data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"),
+                  caption)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from sim.report.flow import case_flow_paragraphs, case_routes
+from sim.report.flow import Paragraph, case_flow_paragraphs, case_routes
 from sim.report.folders import Study
-from sim.report.html import esc, html_table, section
+from sim.report.html import Markup, Table, render, table
 from sim.report.text import describe_distribution, percent, staff_text
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
@@ -43,32 +45,32 @@ def _department_table(s: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def logic_section(study: Study) -> str:
-    parts = ["<p>Generated from the resolved scenario, so it describes exactly what was "
-             "simulated. Each case is a SimPy process: triage → route → handling by a staff "
-             "pool (a person per case; queues wait for a free person, and a person starts only "
-             "while the pool's calendar is open) → closing.</p>"]
+@dataclass
+class _Described:
+    """One scenario in the logic section: the paragraphs and tables shown for it (for a later
+    scenario of a comparison, only those that differ from the first's; ``None``: the same)."""
+
+    name: str
+    paragraphs: list[Paragraph]
+    case_types: Table | None
+    departments: Table | None
+
+
+def logic_section(study: Study) -> Markup:
     runs = study.runs if study.kind == "compare" else study.runs[:1]
-    first_paras: list[str] = []
+    first_paras: list[Paragraph] = []
     first_tables: tuple = ()
+    described = []
     for i, r in enumerate(runs):
         paras = case_flow_paragraphs(r.scenario)
         tables = (_case_type_table(r.scenario), _department_table(r.scenario))
         if i == 0:
             first_paras, first_tables = paras, tables
-            if len(runs) > 1:
-                parts.append(f"<h3>{esc(r.name)}</h3>")
-            parts += [f"<p>{p}</p>" for p in paras]
         else:
             # Later scenarios: only what reads differently from the first.
-            parts.append(f"<h3>{esc(r.name)}: what differs from {esc(runs[0].name)}</h3>")
-            changed = [p for p in paras if p not in first_paras]
-            parts += [f"<p>{p}</p>" for p in changed] or ["<p>The same description.</p>"]
-        if i == 0 or not tables[0].equals(first_tables[0]):
-            parts.append("<h4>Case types</h4>" + html_table(tables[0]))
-        if i == 0 or not tables[1].equals(first_tables[1]):
-            parts.append("<h4>Departments</h4>" + html_table(tables[1]))
-    if study.kind == "sweep":
-        parts.append("<p class=muted>Described for the first sweep point; the others differ "
-                     "only in the varied keys.</p>")
-    return section("logic", "3. Model logic (case flow)", "".join(parts))
+            paras = [p for p in paras if p not in first_paras]
+        described.append(_Described(
+            r.name, paras,
+            table(tables[0]) if i == 0 or not tables[0].equals(first_tables[0]) else None,
+            table(tables[1]) if i == 0 or not tables[1].equals(first_tables[1]) else None))
+    return render("logic.html.j2", scenarios=described, sweep=study.kind == "sweep")

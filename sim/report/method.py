@@ -7,11 +7,11 @@ import pandas as pd
 
 from sim.diff import show
 from sim.report.folders import Study
-from sim.report.html import html_table, section
+from sim.report.html import Markup, render, table
 from sim.scenario.units import format_duration
 
 
-def experimentation_section(study: Study) -> str:
+def experimentation_section(study: Study) -> Markup:
     m = study.manifest
     first = study.runs[0]
     sim_ = first.scenario.simulation
@@ -34,13 +34,12 @@ def experimentation_section(study: Study) -> str:
     if m.get("precision"):
         rows.append(("precision target", show(m["precision"])))
     lengths = {(r.scenario.simulation.horizon, r.scenario.simulation.warmup) for r in study.runs}
-    note = ("" if len(lengths) == 1 else
-            "<p>Scenarios differ in horizon or warm-up; see each scenario's manifest.</p>")
-    table = pd.DataFrame(rows, columns=["item", "value"])
-    return section("experimentation", "5. Experimentation", html_table(table) + note)
+    return render("experimentation.html.j2",
+                  items=table(pd.DataFrame(rows, columns=["item", "value"])),
+                  lengths_differ=len(lengths) > 1)
 
 
-def implementation_section(study: Study) -> str:
+def implementation_section(study: Study) -> Markup:
     m = study.manifest
     first = study.runs[0].manifest
     versions = m.get("versions") or first.get("versions") or {}
@@ -52,8 +51,5 @@ def implementation_section(study: Study) -> str:
             ("wall time", f"{timings.get('wall_s', float('nan')):.1f} s"
              if isinstance(timings.get("wall_s"), (int, float)) else "–")]
     rows += [(f"version: {k}", v) for k, v in versions.items()]
-    table = pd.DataFrame(rows, columns=["item", "value"])
-    return section("implementation", "6. Implementation", html_table(table)
-                    + "<p class=muted>Re-running the command at this commit gives the same "
-                      "numbers: every random stream is derived from (seed, replication, stream "
-                      "name), whatever the backend and number of workers.</p>")
+    return render("implementation.html.j2",
+                  items=table(pd.DataFrame(rows, columns=["item", "value"])))

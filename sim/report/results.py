@@ -4,13 +4,14 @@ utilisation and the Little's-law check."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from sim.diff import show
 from sim.report.folders import RunFolder, Study
-from sim.report.html import esc, figure_html, html_table, section
+from sim.report.html import Figure, Markup, Table, png_figure, render, table
 
 
 def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -> str:
@@ -85,9 +86,9 @@ def _sweep_display(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _figures_in(folder: Path, label: str) -> list[str]:
+def _figures_in(folder: Path, label: str) -> list[Figure]:
     figs = sorted((folder / "figures").glob("*.png")) if (folder / "figures").exists() else []
-    return [figure_html(p, f"{label}: {p.stem.replace('_', ' ')}") for p in figs]
+    return [png_figure(p, f"{label}: {p.stem.replace('_', ' ')}") for p in figs]
 
 
 def _little_table(runs: list[RunFolder]) -> pd.DataFrame:
@@ -103,48 +104,43 @@ def _little_table(runs: list[RunFolder]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def results_section(study: Study) -> str:
+@dataclass
+class _RunResults:
+    """One scenario's results: its summary table, staff pools and figures."""
+
+    name: str
+    summary: Table | None
+    pools: Table | None
+    figures: list[Figure]
+
+
+def _pools_table(pools: pd.DataFrame) -> Table:
+    pools = pools[pools["kind"] != "dispatch"] if len(pools) > 40 else pools
+    show_cols = [c for c in ("pool", "kind", "staff", "served", "busy_hours", "utilisation")
+                 if c in pools]
+    p = pools[show_cols].copy()
+    if "utilisation" in p:
+        p["utilisation"] = p["utilisation"].map(lambda u: "–" if pd.isna(u) else f"{100 * u:.1f}%")
+    for c in ("served", "busy_hours"):
+        if c in p:
+            p[c] = p[c].map(lambda v: f"{v:,.0f}")
+    return table(p, numeric=("staff", "served", "busy_hours", "utilisation"))
+
+
+def results_section(study: Study) -> Markup:
     conf = study.manifest.get("confidence", study.runs[0].manifest.get("confidence", 0.95))
-    parts = [f"<p>Means across replications with {conf:.0%} confidence half-widths (±). "
-             "Warm-up cases are left out; censored cases count as infinitely long in the "
-             "quantiles.</p>"]
-    if study.kind == "compare" and study.table is not None and len(study.table):
-        parts.append("<h3>Comparison (all case types)</h3><p>Δ: paired difference to "
-                     f"<b>{esc(study.runs[0].name)}</b> with its {conf:.0%} CI in brackets; an "
-                     "interval that excludes 0 is a difference beyond the simulation noise.</p>")
-        parts.append(html_table(_comparison_display(study.table, conf)))
-        parts += _figures_in(study.folder, "comparison")
-    if study.kind == "sweep" and study.table is not None and len(study.table):
-        keys = list(study.manifest.get("vary", {}))
-        parts.append("<h3>Sweep (all case types)</h3>"
-                     + html_table(_sweep_display(study.table, keys)))
-        parts += _figures_in(study.folder, "sweep")
-    runs = study.runs if study.kind != "sweep" else []
-    for r in runs:
-        parts.append(f"<h3>{esc(r.name)}</h3>")
-        if r.summary is not None:
-            parts.append(html_table(summary_display(r.summary)))
-        if r.pools is not None and len(r.pools):
-            pools = r.pools.copy()
-            pools = pools[pools["kind"] != "dispatch"] if len(pools) > 40 else pools
-            show_cols = [c for c in ("pool", "kind", "staff", "served", "busy_hours",
-                                     "utilisation") if c in pools]
-            p = pools[show_cols].copy()
-            if "utilisation" in p:
-                p["utilisation"] = p["utilisation"].map(
-                    lambda u: "–" if pd.isna(u) else f"{100 * u:.1f}%")
-            for c in ("served", "busy_hours"):
-                if c in p:
-                    p[c] = p[c].map(lambda v: f"{v:,.0f}")
-            parts.append(f"<details><summary>Staff pools ({len(p)}): utilisation</summary>"
-                         + html_table(p, numeric=("staff", "served", "busy_hours",
-                                                  "utilisation")) + "</details>")
-        parts += _figures_in(r.path, r.name)
-    little = _little_table(study.runs)
-    if len(little):
-        parts.append("<h3>Little's law (L = λW), from the timestamps</h3><p>L is the "
-                     "time-average number of cases in the system over the window, λW the rate "
-                     "of reports times their mean stay (truncated at the window's end); they "
-                     "differ only by the cases already present when the window opens.</p>"
-                     + html_table(little))
-    return section("results", "7. Results", "".join(parts))
+    has_table = study.table is not None and len(study.table) > 0
+    comparison = (table(_comparison_display(study.table, conf))
+                  if study.kind == "compare" and has_table else None)
+    sweep = (table(_sweep_display(study.table, list(study.manifest.get("vary", {}))))
+             if study.kind == "sweep" and has_table else None)
+    study_figures = (_figures_in(study.folder, "comparison" if comparison is not None else "sweep")
+                     if comparison is not None or sweep is not None else [])
+    runs = [_RunResults(r.name, table(summary_display(r.summary)) if r.summary is not None
+                        else None,
+                        _pools_table(r.pools) if r.pools is not None and len(r.pools) else None,
+                        _figures_in(r.path, r.name))
+            for r in (study.runs if study.kind != "sweep" else [])]
+    return render("results.html.j2", confidence=f"{conf:.0%}", baseline=study.runs[0].name,
+                  comparison=comparison, sweep=sweep, study_figures=study_figures, runs=runs,
+                  little=table(_little_table(study.runs)))

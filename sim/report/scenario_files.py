@@ -16,6 +16,16 @@ from sim.report.folders import Study
 _PROJECT = Path(__file__).resolve().parents[2]
 
 
+def _scenario_name(path: Path) -> str | None:
+    """The ``name`` a scenario file resolves to (its own, or the one it inherits through
+    ``extends``). The loader follows the chain, so a cycle or a missing parent is a
+    ``ScenarioError``, never an endless walk."""
+    from sim.scenario.loader import load_raw
+
+    name = load_raw(path)[0].get("name")
+    return name if isinstance(name, str) else None
+
+
 def find_scenario_files(study: Study, extra: Iterable[str | Path] = ()) -> dict[str, Path]:
     """Scenario name -> the YAML file it was loaded from, when it can be found.
 
@@ -24,10 +34,19 @@ def find_scenario_files(study: Study, extra: Iterable[str | Path] = ()) -> dict[
     file of ``./scenarios/`` and the bundled ``scenarios/``. A file counts only if its ``name``
     matches a scenario of the study; ``data_section`` then checks that it resolves to the
     scenario that was run.
-    """
-    import yaml
 
-    args = [str(a) for a in extra]
+    A file of ``extra`` was named by the user, so one that is missing or cannot be read (bad
+    YAML, ``extends`` in a cycle or to a missing file) is a ``ScenarioError``; any other
+    candidate that cannot be read is passed over.
+    """
+    from sim.scenario.errors import Problem, ScenarioError
+
+    given = [Path(a) for a in extra]
+    for p in given:
+        if not p.is_file():
+            raise ScenarioError([Problem(str(p), "", "file not found (--scenario-file)")])
+        _scenario_name(p)
+    args = [str(p) for p in given]
     for m in [study.manifest, *[r.manifest for r in study.runs]]:
         args += [a for a in m.get("command") or [] if str(a).endswith((".yaml", ".yml"))]
     # Then any scenario file of the current and the bundled scenarios folders, by name.
@@ -44,14 +63,8 @@ def find_scenario_files(study: Study, extra: Iterable[str | Path] = ()) -> dict[
             if not option.is_file():
                 continue
             try:
-                chain = [option]
-                data = yaml.safe_load(option.read_text(encoding="utf-8")) or {}
-                name = data.get("name")
-                while name is None and data.get("extends"):
-                    chain.append(chain[-1].parent / data["extends"])
-                    data = yaml.safe_load(chain[-1].read_text(encoding="utf-8")) or {}
-                    name = data.get("name")
-            except (OSError, yaml.YAMLError):
+                name = _scenario_name(option)
+            except ScenarioError:
                 continue
             if name in wanted and name not in found:
                 found[name] = option
