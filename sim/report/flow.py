@@ -7,10 +7,10 @@ what was simulated: ``case_routes`` reads the model's own routing rule and staff
 
 from __future__ import annotations
 
-from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
-from sim.model.staffing import staffing_plan
 from typing import NamedTuple
 
+from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
+from sim.model.staffing import staffing_plan
 from sim.report.text import describe_distribution, percent, span, staff_text
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
