@@ -335,7 +335,10 @@ class CaseFlow:
         work = self.joint([self.work.item(i, j) for j in sorted(present)])
         # The work follows the office's hours (and overtime rule) of the first office team.
         office = next((got for got, _, _ in held if got.rest_pool is None), held[0][0])
-        yield env.timeout(office.work_end(max(arrivals), work) - env.now)
+        # Work begins when the last team present is on site (or now, when the teams on site
+        # have waited in vain for an absent one).
+        begin = max(max(arrivals), env.now)
+        yield env.timeout(office.work_end(begin, work) - env.now)
         for got, req, start in held:
             worked = finish(got, req, start, env.now)
             if got.rest_pool is not None:
