@@ -20,7 +20,7 @@ SIMPY = Backend(simpy.Environment, simpy_resource, simpy_request)
 ENGINE = Backend(Environment, simpy_resource, simpy_request)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workloads(kinds=("fifo", "priority", "preemptive")))
 def test_engine_plays_every_workload_like_simpy(work):
     assert play(ENGINE, work) == play(SIMPY, work)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sim.model.pool import Pool, Servers
 from tests.model.workloads import Backend, play, simpy_request, simpy_resource, workloads
 
-EQUIVALENCE = settings(max_examples=300, deadline=None,
+EQUIVALENCE = settings(max_examples=200, deadline=None,
                        suppress_health_check=[HealthCheck.too_slow])
 
 SIMPY = Backend(simpy.Environment, simpy_resource, simpy_request)
