@@ -117,11 +117,36 @@ def test_a_stuck_referral_is_whistled_after_the_wait():
     np.testing.assert_allclose(flow["t_whistle"] - flow["t_report"], 24.0, atol=1e-9)
 
 
-def test_preemptive_priority_runs_every_case_to_its_end():
-    data = tiny_dict(reform=_whistle(priority="preemptive", trigger={"types": ["joint"]}))
-    data["departments"] = {"um": {"staff": 2}, "housing": {"staff": 1}}
-    _, cases, visits, pools = _run(data)
+@pytest.mark.parametrize("priority", ["preemptive", "non_preemptive"])
+def test_a_whistle_interrupts_a_referred_visit_only_in_a_preemptive_pool(priority: str):
+    """Urgent cases are whistled to the department that also serves referred parking cases.
+
+    A referred visit that is never interrupted ends exactly its work after its team is on
+    site; one a whistle preempted ends later, by the time its person was away, part of which
+    it spent queueing again (added to its wait, once). Preemptive pools must interrupt some
+    visits, non-preemptive ones none; either way every case runs to its end.
+    """
+    data = _four_weeks(reform=_whistle(priority=priority, trigger={"types": ["urgent"]}))
+    data["case_types"]["urgent"] = {"rate": 0.05, "departments": ["um"], "deadline": "4h"}
+    data["departments"] = {"um": {"staff": 4}, "housing": {"staff": 1}}
+    world, cases, visits, pools = _run(data)
     assert cases.loc[cases["t_report"].notna(), "resolved"].all()
+    referred = cases[(cases["case_type"] == "parking") & cases["resolved"] & ~cases["whistled"]
+                     & (cases["handled_by"] == "department") & (cases["reopens"] == 0)]
+    referred = referred.set_index("case_id")
+    visit = visits.set_index("case_id").loc[referred.index]   # one department, one visit
+    assert visit.index.is_unique and len(visit) > 80
+    work = world.cases.work[referred.index.to_numpy(), 0]
+    away = referred["t_resolved"] - visit["t_onsite"] - work
+    queued_again = referred["wait_h"] - (visit["t_start"] - visit["t_request"])
+    assert (away > -1e-9).all()
+    interrupted = away > 1e-9
+    if priority == "preemptive":
+        assert interrupted.sum() >= 5
+        assert (queued_again[interrupted] > 0).all()
+        assert (queued_again[interrupted] <= away[interrupted] + 1e-9).all()
+    else:
+        assert not interrupted.any()
     started = visits.dropna(subset=["t_start"])
     assert (started["t_start"] >= started["t_request"]).all()
     assert (pools["busy_hours"] >= 0).all()

@@ -9,7 +9,9 @@ from scipy import stats
 
 from sim.analysis.little import littles_law
 from sim.cli import main as cli
-from sim.model.replication import run_replication
+from sim.model.replication import case_table, run_replication, visit_table
+from sim.model.streams import Streams
+from sim.model.world import World
 from sim.scenario.loader import scenario_from_dict
 from sim.validate import (
     Reduction,
@@ -50,9 +52,32 @@ def test_reports_form_a_poisson_process():
 
 
 def test_tandem_visits_every_department_in_order():
-    cases = _run(reduction_dict("t", 0.3, [(1, 1.0), (2, 2.0)], horizon=500, warmup=10))
-    assert (cases["handoffs"] == 2).all()
-    assert (cases["response_h"] >= cases["wait_h"]).all()
+    """Each case goes to d1, then, the moment d1's work on it is done, to d2; each station
+    serves in arrival order (FIFO); the waits are the two queues' and nothing else."""
+    scenario = scenario_from_dict(
+        reduction_dict("t", 0.3, [(1, 1.0), (2, 2.0)], horizon=500, warmup=10))
+    world = World(scenario, Streams(3, 0)).run()
+    cases = case_table(world, scenario, 0).set_index("case_id")
+    visits = visit_table(world, scenario, 0)
+    assert cases["resolved"].all() and (cases["handoffs"] == 2).all() and len(cases) > 100
+    # One visit per department per case, asked in the type's order (rows are written as asked).
+    order = visits.groupby("case_id")["department"].agg(tuple)
+    assert order.tolist() == [("d1", "d2")] * len(cases)
+    first = visits[visits["department"] == "d1"].set_index("case_id").loc[cases.index]
+    second = visits[visits["department"] == "d2"].set_index("case_id").loc[cases.index]
+    work = world.cases.work[cases.index.to_numpy()]
+    np.testing.assert_allclose(first["t_request"], cases["t_report"])
+    # d2 is asked when d1's team, on site at once (no travel), has done d1's work.
+    np.testing.assert_allclose(first["t_onsite"], first["t_start"])
+    np.testing.assert_allclose(second["t_request"] - first["t_onsite"], work[:, 0], atol=1e-9)
+    np.testing.assert_allclose(cases["t_resolved"] - second["t_onsite"], work[:, 1], atol=1e-9)
+    # FIFO at each station: service starts in the order the station was asked.
+    for station in (first, second):
+        by_request = station.sort_values("t_request", kind="stable")
+        assert by_request["t_start"].is_monotonic_increasing
+    waits = (first["t_start"] - first["t_request"]) + (second["t_start"] - second["t_request"])
+    np.testing.assert_allclose(cases["wait_h"], waits, atol=1e-9)
+    assert (waits > 0).mean() > 0.2      # the queues were not empty
 
 
 def test_reductions_cover_the_issue_cases():

@@ -44,9 +44,11 @@ class Claim(Event):
         return self
 
     def __exit__(self, exc_type, exc_value, traceback):
-        if self._value is PENDING:
-            self.resource.cancel(self)
-        elif exc_type is not GeneratorExit:   # like SimPy: no release when a generator is closed
+        # As SimPy's request: withdrawn if still waiting, then released (which, for a claim
+        # never granted, still hands on a server freed meanwhile); no release when the
+        # generator is being closed.
+        self.cancel()
+        if exc_type is not GeneratorExit:
             self.resource.release(self)
         return None
 
@@ -55,13 +57,18 @@ class Servers:
     """``capacity`` identical servers with a FIFO (or priority-ordered) queue: the semantics of
     ``simpy.Resource`` / ``simpy.PriorityResource`` without their bookkeeping objects.
 
-    Why: a SimPy resource allocates and schedules a ``Release`` event on every release, keeps
-    ``users`` in a list it scans on release (slow with hundreds of staff), and re-sorts its whole
-    queue on every request. Here a release costs an event only when someone is waiting, and
-    the queue is a deque (FIFO) or a heap (priority, then arrival). Event order is SimPy's:
-    a request that finds a free server is granted at once (scheduled now); a release frees the
+    Why: a SimPy resource keeps ``users`` in a list it scans on release (slow with hundreds of
+    staff), re-sorts its whole queue on every request, and builds ``Release`` objects. Here the
+    queue is a deque (FIFO) or a heap (priority, then arrival). Event order is SimPy's: a
+    request that finds a free server is granted at once (scheduled now); a release frees the
     server at once, and the head of the queue is granted when the release is processed (a
-    scheduled event), as ``simpy.Resource`` does. ``count`` and ``queue`` are as in SimPy.
+    scheduled event), as ``simpy.Resource`` does. That event is scheduled even when nobody is
+    waiting: within the same instant the pool may fill up, someone queue and another server be
+    released, and the earlier release's event is the one that hands that server on (skipping
+    it reorders simultaneous events, and in a priority queue can change who is served).
+    ``count`` and ``queue`` are as in SimPy; tests/model/test_pool.py compares the two.
+    One difference on purpose: releasing a claim that was never granted withdraws it (SimPy
+    leaves it queued, to be granted later to a process that no longer wants it).
     """
 
     __slots__ = ("_env", "capacity", "count", "queue", "_prioritised", "_seq")
@@ -100,18 +107,17 @@ class Servers:
 
     def release(self, claim: Claim) -> None:
         """Give the server back (or leave the queue, for a claim not granted yet)."""
-        if not claim.held:
-            if claim._value is PENDING:
-                self.cancel(claim)
-            return
-        claim.held = False
-        self.count -= 1
-        if self.queue:
-            done = Event(self._env)
-            done._ok = True
-            done._value = None
-            done.callbacks.append(self._grant_head)
-            self._env.schedule(done, NORMAL)
+        if claim.held:
+            claim.held = False
+            self.count -= 1
+        elif claim._value is PENDING:
+            self.cancel(claim)
+        env = self._env
+        done = Event(env)
+        done._ok = True
+        done._value = None
+        done.callbacks.append(self._grant_head)
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), done))   # env.schedule, inlined
 
     def _grant_head(self, _event) -> None:
         queue = self.queue
