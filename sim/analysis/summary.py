@@ -64,18 +64,23 @@ def replication_metrics(cases: pd.DataFrame, by: str = "case_type") -> pd.DataFr
     return out
 
 
-def summarise(per_rep: pd.DataFrame, confidence: float = 0.95, by: str = "case_type"
-              ) -> pd.DataFrame:
-    """Mean and CI half-width (``<metric>_hw``) of every metric across replications."""
+def summarise(per_rep: pd.DataFrame, confidence: float = 0.95, by: str = "case_type",
+              metrics: list[str] | None = None) -> pd.DataFrame:
+    """Mean and CI half-width (``<metric>_hw``) of every metric across replications.
+
+    ``metrics`` defaults to ``METRICS``; other per-replication tables (the hotline measures,
+    the street and department tables) name their own.
+    """
+    metrics = METRICS if metrics is None else metrics
     rows = []
     for (scenario, group_value), g in per_rep.groupby(["scenario", by], sort=False):
         row = {"scenario": scenario, by: group_value, "reps": g["replication"].nunique()}
-        for m in METRICS:
+        for m in metrics:
             values = g[m].to_numpy(dtype=float)
             row[m] = float(np.mean(values)) if len(values) else np.nan
             row[f"{m}_hw"] = t_halfwidth(values, confidence)
         rows.append(row)
-    columns = ["scenario", by, "reps", *[c for m in METRICS for c in (m, f"{m}_hw")]]
+    columns = ["scenario", by, "reps", *[c for m in metrics for c in (m, f"{m}_hw")]]
     if not rows:  # no case at all (zero arrivals): an empty table that still has its columns
         return pd.DataFrame(columns=columns)
     out = pd.DataFrame(rows)
