@@ -36,14 +36,15 @@ class CaseFlow:
         factor = whistle.bounce_factor if whistle.enabled else 1.0
         self.bounce_p = [ct.bounce_prob * factor for ct in types]
         self.misroute_p = [ct.misroute_prob * factor for ct in types]
+        self.closed_loop = whistle.enabled and whistle.verification.enabled
         quality = scenario.quality
         # Chance that a closure does not really solve the problem, by case type and route.
-        self.failure_p = [{route: ct.quality_failure * quality.factor(route)
+        verified = quality.verified_factor if self.closed_loop else 1.0
+        self.failure_p = [{route: ct.quality_failure * quality.factor(route) * verified
                            for route in (BY_STREET, TEAM, CENTRE, REFER, WHISTLED)}
                           for ct in types]
         self.joint_wait_limit = whistle.joint_wait_limit
         self.max_reopens = scenario.reopen.max_reopens
-        self.closed_loop = whistle.enabled and whistle.verification.enabled
         self.signal_delay = whistle.signal_delay
         self.joint = max if whistle.joint_work == "max" else sum
         self.centre_work = max if scenario.reform.sinking.centre_work == "max" else sum
@@ -122,6 +123,9 @@ class CaseFlow:
             failed = (round_ < self.max_reopens
                       and self.quality_u.item(i, round_) < self.failure_p[k][route])
             done = env.now
+            if round_ == 0:
+                # What a callback after the first handling would find (before any check).
+                outcomes.first_closure_solved[i] = 0 if failed else 1
             if self.closed_loop:
                 yield env.timeout(street.verify_time())
                 if failed:
@@ -130,12 +134,8 @@ class CaseFlow:
                     continue
                 outcomes.t_resolved[i] = done
                 outcomes.t_closed[i] = env.now
-                if outcomes.first_closure_solved[i] < 0:
-                    outcomes.first_closure_solved[i] = 1
                 break
             outcomes.t_closed[i] = done
-            if outcomes.first_closure_solved[i] < 0:
-                outcomes.first_closure_solved[i] = 0 if failed else 1
             if not failed:
                 outcomes.t_resolved[i] = done
                 break

@@ -171,6 +171,7 @@ class World:
         spot = np.flatnonzero(c.on_spot & reported)
         for i in spot.tolist():
             o.handled_by[i] = GRID
+            o.first_closure_solved[i] = 1   # fixed on the spot: solved at once
             done = float(c.t_report[i] + c.on_spot_time[i])
             if done <= limit:
                 o.t_resolved[i] = o.t_closed[i] = done

@@ -359,10 +359,14 @@ class Quality(Model):
     ``failure_factor`` multiplies a case type's ``quality_failure`` on each route (``street``,
     ``team``, ``centre``, ``refer``, ``whistle``); below 1 the route solves more problems the
     first time. Unlisted routes keep 1: by default every route is as good as any other.
+    ``verified_factor`` multiplies it again on every route when the street verifies results
+    (the closed loop: handlers who know their work is checked). The result is the chance per
+    round, so a factor above 1 / quality_failure means certain failure (up to max_reopens).
     """
 
     failure_factor: dict[Literal["street", "team", "centre", "refer", "whistle"],
                          Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    verified_factor: float = Field(default=1.0, ge=0)
 
     def factor(self, route: str) -> float:
         return self.failure_factor.get(route, 1.0)
