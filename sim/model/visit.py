@@ -85,15 +85,15 @@ def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | N
 
 
 def rest(env: simpy.Environment, pool: Pool, hours: float):
-    """Time off in lieu of a night call-out: from the next opening of ``pool`` (the central
-    staff the on-call people belong to), one of its people is off for ``hours`` of working
-    time, first in the queue (after the work in hand). So on-call duty adds no hours to the
-    roster: what the night took, the next day gives back."""
+    """Time off in lieu of a night call-out: one person of ``pool`` (the central staff the
+    on-call people belong to) is off for ``hours`` of working time from the next opening.
+
+    The rest claims its person at once, ahead of every case (the person is free at night, or
+    after the job in hand), so the office opens a person short: what the night took, the next
+    day gives back, and on-call duty adds no hours to the roster.
+    """
     if hours <= 0 or pool.capacity <= 0:
         return
-    opens = pool.calendar.next_open(env.now)
-    if opens > env.now:
-        yield env.timeout(opens - env.now)
     req = pool.request(REST)
     yield req
     start = env.now
