@@ -10,20 +10,22 @@ DESCRIPTION = """\
 Split the difference between SCENARIO and BASELINE into parts and measure each part's effect
 on common random numbers (same seed and replications for every run: the same cases).
 
-Parts come from the difference of the resolved scenarios (see `govsim diff`): under
-reform.whistle and reform.sinking one part per differing key (reform.whistle.verification,
-reform.whistle.trigger, reform.sinking.fraction with allocation and overflow, ...), one row per
-whole reform ("whistle (all parts)"), and one part per other differing top-level key
-(departments, streets, ...).
+Parts come from the difference of the resolved scenarios (see `govsim diff`): under each
+reform one part per differing key (reform.whistle.verification, reform.whistle.trigger,
+reform.sinking.fraction with allocation and overflow, ...), one row per whole reform
+("whistle (all parts)"), and one part per other differing top-level key (departments,
+streets, ...).
 
 For each part two variants run:
   off in turn  SCENARIO with the part set back to BASELINE's values;
                effect = SCENARIO - variant (the part's contribution given the others)
   on alone     BASELINE with the part set to SCENARIO's values and its reform switched on
                (the reform's other settings stay BASELINE's); effect = variant - BASELINE
-Effects are paired differences per replication with Student-t CIs, as in `govsim compare`;
-the total is SCENARIO - BASELINE. Parts interact, so their effects need not add up to it.
---set applies to both scenarios.
+A row "<reform> switched on, settings unchanged" (BASELINE with only the reform's enabled
+switch) shows what the on-alone rows owe to the switch itself. Effects are paired differences
+per replication with Student-t CIs, as in `govsim compare`; the total is SCENARIO - BASELINE.
+Parts interact, so their effects need not add up to it. A variant that is the same scenario
+as another run is run once. --set applies to both scenarios.
 
 Writes to --out (default results/ablate-<scenario name>/): ablation.csv, ablation.png,
 per_replication.csv, manifest.json and one resumable run folder per run (rerun the same
@@ -81,13 +83,15 @@ def main(args: argparse.Namespace) -> int:
     for skipped in res.plan.skipped:
         print(f"skipped: {skipped.part.name} {skipped.direction}: not a valid scenario "
               f"({skipped.reason})")
-    print(OFF_NOTE.format(**names) + f"; effect = {names['scenario']} - variant")
-    print(ON_ALONE_NOTE.format(**names) + f"; effect = variant - {names['baseline']}")
+    if res.plan.parts:
+        print(OFF_NOTE.format(**names) + f"; effect = {names['scenario']} - variant")
+        print(ON_ALONE_NOTE.format(**names) + f"; effect = variant - {names['baseline']}")
     print(f"share within deadline, effect in percentage points [{args.confidence:.0%} CI]"
           " (* the CI excludes 0):")
     for line in ablation_lines(res.table, MAIN_METRIC):
         print("  " + line)
-    print(INTERACTION_NOTE)
+    if len(res.plan.parts) > 1:
+        print(INTERACTION_NOTE)
     extra = "" if args.no_figures else ", ablation.png"
     print(f"results: {out}/ (ablation.csv{extra}, per_replication.csv, manifest.json, "
           f"{len(res.results)} run folders)")

@@ -33,11 +33,15 @@ Output folder (``DIR``):
                             with what each changes and the folders of its variants;
 ``DIR/<run>/``              one resumable run folder per run (SCENARIO, BASELINE and each
                             variant, e.g. ``off-whistle-verification/``): a rerun of the same
-                            command computes only what is missing.
+                            command computes only what is missing. A variant that is the same
+                            scenario as another run (with two reforms, the whistle off is the
+                            sinking on alone) is not run twice: the manifest names the run
+                            that stands for it.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
@@ -138,16 +142,45 @@ def endpoint_names(scenario: Scenario, baseline: Scenario, plan: Plan
     return _renamed(scenario, names[0]), _renamed(baseline, names[1])
 
 
-def contrasts_of(scenario: Scenario, baseline: Scenario, variants: list[Variant]
-                 ) -> list[Contrast]:
-    """The total, then per variant: off = SCENARIO - variant, on = variant - BASELINE."""
+def _same_run_key(scenario: Scenario) -> str:
+    """What decides a run's numbers: the resolved scenario without its name and description."""
+    data = {k: v for k, v in resolved_dict(scenario).items() if k not in ("name", "description")}
+    return json.dumps(data, sort_keys=True, default=str)
+
+
+def distinct_runs(scenario: Scenario, baseline: Scenario, variants: list[Variant]
+                  ) -> tuple[list[Scenario], dict[str, str]]:
+    """The runs to make, and for each variant the name of the run that stands for it.
+
+    Two variants can be the same scenario under two names: with two reforms and nothing else,
+    the whistle off is the sinking on alone; with one reform, the reform off is BASELINE.
+    Each such scenario runs once (common random numbers make the twin's numbers identical).
+    """
+    runs = [scenario, baseline]
+    seen = {_same_run_key(scenario): scenario.name, _same_run_key(baseline): baseline.name}
+    run_of: dict[str, str] = {}
+    for v in variants:
+        key = _same_run_key(v.scenario)
+        if key not in seen:
+            seen[key] = v.scenario.name
+            runs.append(v.scenario)
+        run_of[v.scenario.name] = seen[key]
+    return runs, run_of
+
+
+def contrasts_of(scenario: Scenario, baseline: Scenario, variants: list[Variant],
+                 run_of: dict[str, str] | None = None) -> list[Contrast]:
+    """The total, then per variant: off = SCENARIO - variant, on = variant - BASELINE
+    (``run_of``: the run standing for each variant, see ``distinct_runs``)."""
+    run_of = run_of or {}
     out = [Contrast(TOTAL, f"total ({scenario.name} - {baseline.name})", TOTAL,
                     baseline.name, scenario.name)]
     for v in variants:
+        run = run_of.get(v.scenario.name, v.scenario.name)
         if v.direction == OFF:
-            out.append(Contrast(v.part.name, v.part.label, OFF, v.scenario.name, scenario.name))
+            out.append(Contrast(v.part.name, v.part.label, OFF, run, scenario.name))
         else:
-            out.append(Contrast(v.part.name, v.part.label, ON, baseline.name, v.scenario.name))
+            out.append(Contrast(v.part.name, v.part.label, ON, baseline.name, run))
     return out
 
 
@@ -192,7 +225,7 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
     started = time.perf_counter()
     plan = plan_ablation(scenario, baseline)
     scenario, baseline = endpoint_names(scenario, baseline, plan)
-    runs = [scenario, baseline, *(v.scenario for v in plan.variants)]
+    runs, run_of = distinct_runs(scenario, baseline, plan.variants)
     if out is not None:
         out = Path(out)
         check_folder(out, "ablate", {"scenarios": [scenario.name, baseline.name],
@@ -202,7 +235,7 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
                             scheduler=scheduler, force=force, quiet=quiet,
                             confidence=confidence, write_outputs=False, desc="ablate")
     per_rep = pd.concat([r.per_rep for r in results], ignore_index=True)
-    contrasts = contrasts_of(scenario, baseline, plan.variants)
+    contrasts = contrasts_of(scenario, baseline, plan.variants, run_of)
     table = effects_table(per_rep, contrasts, confidence)
     res = AblationResult(scenario, baseline, plan, results, per_rep, table, contrasts, seed,
                          reps, out, wall_s=time.perf_counter() - started)
@@ -220,8 +253,8 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
 
 def parts_record(res: AblationResult) -> list[dict]:
     """What the manifest says of each part: what it changes and the folders of its runs."""
-    folders = {(v.part.name, v.direction): folder_name(v.scenario.name)
-               for v in res.plan.variants}
+    folders = {(c.part, c.direction): c.reference if c.direction == OFF else c.compared
+               for c in res.contrasts}
     skipped = {(s.part.name, s.direction): s.reason for s in res.plan.skipped}
     return [{
         "part": p.name, "label": p.label, "reform": p.reform, "whole_reform": p.whole,

@@ -31,7 +31,7 @@ class Panel:
 
 STYLE = {TOTAL: ("#7f7f7f", "total"),
          OFF: ("#1f4e79", "off in turn: contribution given the other parts"),
-         ON: ("#f4a259", "on alone: effect by itself")}
+         ON: ("#f4a259", "on alone: effect by itself (its reform switched on)")}
 
 
 def _rows(table: pd.DataFrame) -> tuple[list[str], list[str], list[bool]]:

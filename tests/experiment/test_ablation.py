@@ -12,7 +12,12 @@ import yaml
 from sim.analysis.summary import ALL
 from sim.cli import main
 from sim.diff import diff_dicts
-from sim.experiment.ablation import ablation_lines, effect_metrics, run_ablation
+from sim.experiment.ablation import (
+    ablation_lines,
+    distinct_runs,
+    effect_metrics,
+    run_ablation,
+)
 from sim.experiment.ablation_parts import OFF, ON, TOTAL, derive_parts, plan_ablation
 from sim.experiment.compare import run_compare
 from sim.scenario.loader import resolved_dict, scenario_from_dict
@@ -125,6 +130,18 @@ def test_a_variant_that_is_not_a_valid_scenario_is_skipped_with_its_reason():
     assert ("departments", ON) in {(v.part.name, v.direction) for v in plan.variants}
 
 
+def test_a_variant_that_is_another_run_under_another_name_runs_once():
+    # One reform and nothing else: the reform off is BASELINE itself, and on alone SCENARIO.
+    only = tiny_dict(name="only", simulation=SHORT, reform={"whistle": {"enabled": True}})
+    scenario, baseline = scenario_from_dict(only), scenario_from_dict(_baseline())
+    plan = plan_ablation(scenario, baseline)
+    runs, run_of = distinct_runs(scenario, baseline, plan.variants)
+    assert [p.name for p in plan.parts] == ["reform.whistle"]
+    assert run_of == {"off-whistle-all": "before", "on-whistle-all": "only",
+                      "on-whistle-switch": "only"}
+    assert [r.name for r in runs] == ["only", "before"]
+
+
 # --------------------------------------------------------------------------- effects
 
 def test_a_part_that_cannot_change_the_run_has_an_effect_of_exactly_zero(ablation):
@@ -154,8 +171,12 @@ def test_effects_are_paired_differences_in_the_stated_direction(ablation):
     table = ablation.table[ablation.table["metric"] == metric].set_index(["part", "direction"])
     off = table.loc[("reform.sinking.fraction", OFF)]
     on = table.loc[("reform.sinking.fraction", ON)]
+    assert off["reference"] == "off-sinking-fraction" and off["compared"] == "after"
     assert off["effect"] == pytest.approx(mean_diff("after", "off-sinking-fraction"))
-    assert on["effect"] == pytest.approx(mean_diff("on-sinking-fraction", "before"))
+    # The sinking is its fraction and nothing else, so its on alone is the whole sinking on
+    # alone, which is the whistle off (run first, under that name).
+    assert on["reference"] == "before" and on["compared"] == "off-whistle-all"
+    assert on["effect"] == pytest.approx(mean_diff("off-whistle-all", "before"))
     assert table.loc[(TOTAL, TOTAL), "effect"] == pytest.approx(mean_diff("after", "before"))
     assert off["ci_low"] <= off["effect"] <= off["ci_high"]
     assert set(table["reps"]) == {REPS}
@@ -206,7 +227,10 @@ def test_cli_writes_its_outputs_resumes_and_is_deterministic(files, tmp_path, ca
 
     assert ablate(tmp_path / "a") == 0
     printed = capsys.readouterr().out
-    assert "5 parts, 14 runs x 2 replications" in printed and "(28 computed, 0 reused" in printed
+    # 2 endpoints + 2 x 5 parts + 2 switches = 14, of which 3 are twins of another run (the
+    # sinking on alone and its fraction on alone are the whistle off; the sinking off is the
+    # whistle on alone): 11 runs.
+    assert "5 parts, 11 runs x 2 replications" in printed and "(22 computed, 0 reused" in printed
     assert "total (after - before)" in printed and "need not add up" in printed
     assert "switched on" in printed
     table = pd.read_csv(tmp_path / "a" / "ablation.csv")
@@ -222,13 +246,16 @@ def test_cli_writes_its_outputs_resumes_and_is_deterministic(files, tmp_path, ca
         {"path": "reform.whistle.bounce_factor", "before": "1", "after": "0.3"}]
     assert parts["reform.whistle.bounce_factor"]["runs"] == {
         OFF: "off-whistle-bounce_factor", ON: "on-whistle-bounce_factor"}
+    # Both reforms and nothing else: the sinking on alone is the whistle off, run once.
+    assert parts["reform.sinking"]["runs"] == {OFF: "on-whistle-all", ON: "off-whistle-all"}
+    assert not (tmp_path / "a" / "on-sinking-all").exists()
     for run in ("after", "before", "off-whistle-bounce_factor", "on-sinking-switch"):
         assert (tmp_path / "a" / run / "reps" / "rep-00001.cases.parquet").exists(), run
         assert (tmp_path / "a" / run / "summary.csv").exists(), run
 
     # A rerun computes nothing; a fresh folder with the same seed gives the same table.
     assert ablate(tmp_path / "a", "--no-figures") == 0
-    assert "(0 computed, 28 reused" in capsys.readouterr().out
+    assert "(0 computed, 22 reused" in capsys.readouterr().out
     assert ablate(tmp_path / "b", "--no-figures") == 0
     assert not (tmp_path / "b" / "ablation.png").exists()
     assert (tmp_path / "a" / "ablation.csv").read_bytes() == \
