@@ -129,6 +129,8 @@ def test_a_whistle_interrupts_a_referred_visit_only_in_a_preemptive_pool(priorit
     data = _four_weeks(reform=_whistle(priority=priority, trigger={"types": ["urgent"]}))
     data["case_types"]["urgent"] = {"rate": 0.05, "departments": ["um"], "deadline": "4h"}
     data["departments"] = {"um": {"staff": 4}, "housing": {"staff": 1}}
+    # Jobs run to their end past closing: the only pause a visit can have is a preemption.
+    data["calendars"] = {"office": {"overtime": "unlimited"}}
     world, cases, visits, pools = _run(data)
     assert cases.loc[cases["t_report"].notna(), "resolved"].all()
     referred = cases[(cases["case_type"] == "parking") & cases["resolved"] & ~cases["whistled"]

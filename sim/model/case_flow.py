@@ -325,21 +325,30 @@ class CaseFlow:
             elif not got.calendar.always_open and not got.calendar.is_open(start):
                 start = got.calendar.next_open(start)  # the person waits for the office to open
             hours = set_out(outcomes, self.visits, row, i, got, start, t_request, travel)
-            held.append((got, req, start))
+            held.append((got, req, start, parts))
             arrivals.append(start + hours)
             present.extend(parts)
         if not held:
             return absent
         if math.isnan(outcomes.t_onsite[i]):
             outcomes.t_onsite[i] = min(arrivals)
-        work = self.joint([self.work.item(i, j) for j in sorted(present)])
-        # The work follows the office's hours (and overtime rule) of the first office team.
-        office = next((got for got, _, _ in held if got.rest_pool is None), held[0][0])
         # Work begins when the last team present is on site (or now, when the teams on site
-        # have waited in vain for an absent one).
+        # have waited in vain for an absent one) and follows the office hours (and overtime
+        # rule) of the first office team. With ``joint_work: max`` the teams work side by side
+        # and each leaves when its own part is done; with ``sum`` they do every part together
+        # and stay to the end.
         begin = max(max(arrivals), env.now)
-        yield env.timeout(office.work_end(begin, work) - env.now)
-        for got, req, start in held:
+        office = next((got for got, *_ in held if got.rest_pool is None), held[0][0])
+        if self.joint is max:
+            ends = [office.work_end(begin, max(self.work.item(i, j) for j in parts))
+                    for *_, parts in held]
+        else:
+            end = office.work_end(begin, sum(self.work.item(i, j) for j in present))
+            ends = [end] * len(held)
+        for end, (got, req, start, _) in sorted(zip(ends, held, strict=True),
+                                                key=lambda pair: (pair[0], pair[1][0].order)):
+            if end > env.now:
+                yield env.timeout(end - env.now)
             worked = finish(got, req, start, env.now)
             if got.rest_pool is not None:
                 finish_call_out(env, got, worked)
