@@ -35,11 +35,11 @@ def offered_loads(scenario: Scenario) -> list[PoolLoad]:
     routing = RoutingRule(scenario, plan)
     sk, wh = scenario.reform.sinking, scenario.reform.whistle
     calendars = {n: WorkingCalendar.from_config(c) for n, c in scenario.calendars.items()}
+    verified = (scenario.quality.verified_factor
+                if wh.enabled and wh.verification.enabled else 1.0)
     work: dict[str, float] = {}
-    used: dict[str, PoolPlan] = {}
 
     def add(pool: PoolPlan, hours: float) -> None:
-        used.setdefault(pool.name, pool)
         work[pool.name] = work.get(pool.name, 0.0) + hours
 
     def travel(pool: PoolPlan, street: str, department: str = "") -> float:
@@ -58,33 +58,42 @@ def offered_loads(scenario: Scenario) -> list[PoolLoad]:
             lam *= 1.0 - ct.on_spot_share * st.patrol.coverage * (1 - ct.citizen_call_share / 2)
             if lam <= 0:
                 continue
-            lam *= 1.0 / max(1e-9, 1.0 - ct.quality_failure)   # rounds per case
+            route = routing.route(k, s)
+            failure = ct.quality_failure * scenario.quality.factor(route) * verified
+            lam *= 1.0 / max(1e-9, 1.0 - min(failure, 1.0))   # rounds per case
             if sp.dispatch is not None:
                 add(sp.dispatch, lam * scenario.triage.time.mean)
             means = [ct.work_for(d).mean for d in ct.departments]
-            route = routing.route(k, s)
             if route == STREET:
                 hours = ct.street_work.mean if ct.street_work else sum(means)
                 add(sp.staff, lam * (hours + travel(sp.staff, s_name)))
             elif route == TEAM:
-                unit = plan.departments[ct.departments[0]].home_unit(s)
+                server = list(scenario.departments)[routing.server[k]]
+                unit = plan.departments[server].home_unit(s)
                 add(unit, lam * (means[0] + travel(unit, s_name)))
-            elif route == CENTRE:
-                joint = sum(means) if sk.centre_work == "sum" else max(means)
-                add(sp.centre, lam * (joint + travel(sp.centre, s_name)))
             else:
-                joint = max(means) if wh.joint_work == "max" else sum(means)
-                for j, d in enumerate(ct.departments):
+                others = list(enumerate(ct.departments))
+                if route == CENTRE:
+                    held = [m for d, m in zip(ct.departments, means, strict=True)
+                            if d in sp.centre_departments]
+                    joint = sum(held) if sk.centre_work == "sum" else max(held)
+                    add(sp.centre, lam * (joint + travel(sp.centre, s_name)))
+                    others = [(j, d) for j, d in others if d not in sp.centre_departments]
+                # Joint handling with ``sum``: every team stays for every part; with ``max``
+                # each leaves when its own part is done.
+                together = (route == WHISTLE or routing.whistled[k]) and len(others) > 1
+                for j, d in others:
                     unit = plan.departments[d].home_unit(s)
-                    hours = joint if route == WHISTLE and len(means) > 1 else means[j]
+                    hours = (sum(means[x] for x, _ in others)
+                             if together and wh.joint_work == "sum" else means[j])
                     add(unit, lam * (hours + travel(unit, s_name, d)))
     out = []
     for pool in plan.pools:
-        if pool.name not in used:
-            continue
+        if pool.off_hours:
+            continue   # on-call people are the central pool's: the estimate counts them there
         cal = calendars[pool.calendar]
         open_share = cal.hours_per_week / 168.0
-        w = work[pool.name]
+        w = work.get(pool.name, 0.0)
         if pool.unlimited:
             load = 0.0
         elif pool.headcount == 0:
