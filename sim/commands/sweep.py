@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.analysis.summary import ALL
+from sim.experiment.names import safe_component
 from sim.experiment.sweep import _short_keys, parse_vary, run_sweep
 from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
@@ -39,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
         if key in vary:
             raise ScenarioError([Problem("--vary", key, "given twice")])
         vary[key] = values
-    out = Path(args.out) if args.out else Path("results") / f"sweep-{base.name}"
+    out = Path(args.out) if args.out else Path("results") / safe_component(f"sweep-{base.name}")
     res = run_sweep(base, vary, args.reps, args.seed, out, backend=args.backend,
                     workers=args.workers, scheduler=args.scheduler, force=args.force,
                     quiet=args.quiet, confidence=args.confidence,
