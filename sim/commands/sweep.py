@@ -53,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     keys = list(vary)
     table = res.table[res.table["case_type"] == ALL]
     wide = table.pivot_table(index="point", columns="metric", values=["value", "value_hw"],
-                             aggfunc="first", sort=False)
+                             aggfunc="first", sort=False, dropna=False)
     short = _short_keys(keys)
     header = [short[k] for k in keys] + ["within deadline", "mean h", "p90 h", "p95 h"]
     rows = [header]
