@@ -38,7 +38,7 @@ from sim.experiment.files import (
     read_sealed,
     write_sealed,
 )
-from sim.experiment.folder import claim, identity_key, scenario_identity
+from sim.experiment.folder import claim, scenario_identity
 from sim.experiment.names import safe_component
 from sim.experiment.workspace import model_fingerprint
 from sim.scenario.loader import resolved_dict
@@ -62,10 +62,6 @@ def city_identity(city: City, seed: int) -> dict:
     return {"districts": {n: scenario_identity(resolved_dict(s))
                           for n, s in city.districts.items()},
             "seed": int(seed), "model": model_fingerprint()}
-
-
-def city_key(city: City, seed: int) -> str:
-    return identity_key(city_identity(city, seed))
 
 
 def part_identity(key: str, district: str, seed: int, replication: int) -> dict:
