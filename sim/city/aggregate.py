@@ -112,7 +112,7 @@ def districts_in(out: Path) -> dict[str, str]:
     """
     from sim.experiment.files import OutputError
     from sim.experiment.folder import read_marker
-    from sim.experiment.names import safe_component
+    from sim.names import safe_component
 
     root = Path(out) / CASES_DIR
     marker = read_marker(out)

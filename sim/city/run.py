@@ -5,7 +5,7 @@ fresh interpreters, one task per interpreter so a finished district gives its me
 ``dask`` (a local or remote Dask cluster). A task builds its district, runs the replication, and
 writes ``DIR/cases.parquet/district=<name>/part-<replication>.parquet`` itself, atomically, so
 the case records never travel between processes and a killed run keeps every finished part.
-``<name>`` is the district's name made safe by ``sim.experiment.names.safe_component``. After
+``<name>`` is the district's name made safe by ``sim.names.safe_component``. After
 the part, the task writes its seal ``_part-<replication>.json`` beside it (ignored by Parquet
 readers, which skip names starting with ``_``): the part's identity (city key, district, seed,
 replication), the SHA-256 of its bytes and the part's pool table. A part is reused only if its
@@ -39,8 +39,8 @@ from sim.experiment.files import (
     write_sealed,
 )
 from sim.experiment.folder import claim, scenario_identity
-from sim.experiment.names import safe_component
 from sim.experiment.workspace import model_fingerprint
+from sim.names import safe_component
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 

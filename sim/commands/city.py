@@ -45,8 +45,8 @@ def main(args: argparse.Namespace) -> int:
     from sim.city.spec import load_city
     from sim.experiment.files import atomic_csv
     from sim.experiment.manifest import provenance, write_manifest
-    from sim.experiment.names import safe_component
     from sim.experiment.runner import pool_summary
+    from sim.names import safe_component
     from sim.report_text import summary_lines
 
     city = load_city(args.city, args.overrides)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.experiment.compare import distinct_names, run_compare
-from sim.experiment.names import safe_component
+from sim.names import safe_component
 from sim.report_text import comparison_lines, comparison_value_lines
 from sim.scenario.loader import load_scenario
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sim.experiment.names import safe_component
 from sim.experiment.runner import run_scenarios
+from sim.names import safe_component
 from sim.report_text import summary_lines
 from sim.scenario.loader import load_scenario
 

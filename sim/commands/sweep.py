@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from sim.analysis.summary import ALL
-from sim.experiment.names import safe_component
 from sim.experiment.sweep import _short_keys, parse_vary, run_sweep
+from sim.names import safe_component
 from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_scenario

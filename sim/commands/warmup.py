@@ -10,8 +10,8 @@ from pathlib import Path
 from sim.analysis.warmup import suggest_warmup
 from sim.experiment.files import atomic_write_bytes
 from sim.experiment.manifest import json_default
-from sim.experiment.names import safe_component
 from sim.experiment.runner import run_scenarios
+from sim.names import safe_component
 from sim.scenario.loader import load_scenario
 from sim.scenario.units import format_duration, parse_duration
 

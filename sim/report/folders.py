@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.experiment.names import is_single_component, safe_component
+from sim.names import is_single_component, safe_component
 from sim.scenario.loader import scenario_from_dict
 from sim.scenario.schema import Scenario
 

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.city.run import part_path, seal_path
-from sim.experiment.names import (
+from sim.experiment.sweep import point_id
+from sim.names import (
     GOVSIM_ENTRIES,
     MAX_BYTES,
     is_single_component,
     safe_component,
 )
-from sim.experiment.sweep import point_id
 
 # Text with many separators, dots and odd characters, as well as anything Unicode has.
 HOSTILE = st.lists(st.sampled_from(list("/\\.\0~ -_aZ9%:*?\"<>|\n\t东é") + ["..", "../"]),
