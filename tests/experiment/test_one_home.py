@@ -15,6 +15,7 @@ import yaml
 
 import sim
 from sim.cli import EXIT_CONFLICT, main
+from sim.experiment import runner
 from sim.experiment.folder import ANALYSIS_ONLY, MARKER, scenario_identity
 from sim.experiment.workspace import experiment_key
 from sim.scenario.loader import resolved_dict
@@ -30,14 +31,18 @@ def _run(scenario, out, *extra) -> list[str]:
             *SMALL, *extra]
 
 
+WHISTLE = tiny_dict(name="whistle", reform={"whistle": {"enabled": True}})
+"""The tiny district with whistle-and-report: whistled cases, so reports.csv has rows."""
+
+
 def test_report_within_is_not_read_by_the_model():
     """The claim behind leaving it out of the key: the replications are the same whatever
     ``report_within`` is (only reports.csv, computed afterwards, uses it)."""
-    base = sim.load(SCENARIOS / "whistle.yaml", ["simulation.horizon=3d", "simulation.warmup=1d"])
+    base = sim.load(WHISTLE)
     other = sim.load(base, ["reform.whistle.report_within=5min"])
-    from sim.run import run_replication
-
-    a, b = run_replication(base, 3, 0), run_replication(other, 3, 0)
+    [a] = runner.run_scenarios([base], 2, 3)
+    [b] = runner.run_scenarios([other], 2, 3)
+    assert len(a.visits) > 0
     for table in ("cases", "pools", "visits"):
         pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
     assert experiment_key(resolved_dict(base), 3) == experiment_key(resolved_dict(other), 3)
@@ -45,20 +50,24 @@ def test_report_within_is_not_read_by_the_model():
 
 
 def test_the_key_leaves_out_exactly_the_analysis_only_paths():
-    resolved = resolved_dict(sim.load(SCENARIOS / "whistle.yaml"))
+    resolved = resolved_dict(sim.load(WHISTLE))
     kept = scenario_identity(resolved)
     assert "report_within" not in kept["reform"]["whistle"] and "description" not in kept
     assert kept["reform"]["whistle"]["enabled"] is True
     assert ANALYSIS_ONLY == ("reform.whistle.report_within", "description")
 
 
-@pytest.mark.parametrize("scenario", ["baseline.yaml", "whistle.yaml"])
+@pytest.mark.parametrize("scenario", ["baseline.yaml", "tiny whistle"])
 def test_changing_report_within_reuses_every_replication(scenario, tmp_path, capsys):
+    path = SCENARIOS / scenario
+    if scenario == "tiny whistle":
+        path = tmp_path / "whistle.yaml"
+        path.write_text(yaml.safe_dump(WHISTLE))
     out = tmp_path / "run"
-    assert main(_run(SCENARIOS / scenario, out)) == 0
+    assert main(_run(path, out)) == 0
     first = pd.read_parquet(out / "cases.parquet")
     capsys.readouterr()
-    assert main(_run(SCENARIOS / scenario, out, "--set", "reform.whistle.report_within=1h",
+    assert main(_run(path, out, "--set", "reform.whistle.report_within=1h",
                      "--confidence", "0.9")) == 0
     printed = capsys.readouterr()
     assert "(0 computed, 2 reused" in printed.out and printed.err == ""
@@ -70,7 +79,7 @@ def test_changing_report_within_reuses_every_replication(scenario, tmp_path, cap
     reports = pd.read_csv(out / "reports.csv")
     assert "report_within_h" in reports.columns
     assert (reports["report_within_h"] == 1.0).all()
-    if scenario == "whistle.yaml":
+    if scenario == "tiny whistle":
         assert len(reports) > 0
 
 
