@@ -9,8 +9,12 @@ numbers: the resolved scenario, the seed, the model code) and a short hash of it
 - a folder marked with the same kind and key is resumed (its finished replications reused);
 - a folder marked with another kind or key is refused (``OutputConflict``) with the key paths
   whose values differ, unless ``force``, which clears what govsim wrote there;
-- a folder holding files govsim did not write (no ``govsim.json``) is refused even with
-  ``force``: govsim never writes into, or clears, a folder it did not create;
+- a folder holding files govsim did not write (no ``govsim.json``, or another program's file
+  of that name) is refused even with ``force``: govsim never writes into, or clears, a folder
+  it did not create; a damaged ``govsim.json`` is replaced with ``force`` only where govsim's
+  own results (sealed replications, city parts, a govsim manifest) show the folder is its own;
+- ``force`` removes only what govsim writes (``names.GOVSIM_ENTRIES``, its run sub-folders,
+  its temporary files); a file of the user's own in the folder stays;
 - a file where the folder should be, or a folder that cannot be written, is an ``OutputError``.
 
 Settings that only change the analysis of the replications (``ANALYSIS_ONLY``) are left out of
@@ -108,26 +112,38 @@ def conflict_message(root: Path, found: dict, kind: str, identity: dict) -> str:
             "or choose another --out")
 
 
+class DamagedMarker(OutputConflict):
+    """``govsim.json`` cannot be read: whose results the folder holds is not known."""
+
+
 def read_marker(root: Path) -> dict | None:
-    """The folder's ``govsim.json``, ``None`` if there is none; ``OutputConflict`` if damaged."""
+    """The folder's ``govsim.json``; ``None`` if there is none; ``DamagedMarker`` if it cannot
+    be read, ``OutputConflict`` if it is some other program's file of that name."""
     path = Path(root) / MARKER
     if not path.exists():
         return None
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise OutputConflict(f"{path}: --out: damaged ({type(exc).__name__}), so it is not "
-                             "known whose results these are; use --force to replace them, or "
-                             "choose another --out") from None
+        raise DamagedMarker(f"{path}: --out: damaged ({type(exc).__name__}), so it is not "
+                            "known whose results these are; use --force to replace them, or "
+                            "choose another --out") from None
     if not isinstance(found, dict) or found.get("format") != _FORMAT:
-        raise OutputConflict(f"{path}: format: not written by govsim (or damaged); use --force "
-                             "to replace the folder's results, or choose another --out")
+        raise OutputConflict(f"{path}: format: not written by govsim; govsim never writes "
+                             "into, or clears, a folder it did not create (not even with "
+                             "--force); choose another --out")
     return found
 
 
-def _legacy(root: Path) -> bool:
-    """A folder written by an earlier govsim (before ``govsim.json``)."""
-    if (root / "reps" / "key.json").is_file() or (root / "city_key.json").is_file():
+def _has_govsim_results(root: Path) -> bool:
+    """Results govsim wrote, recognisable without ``govsim.json`` (an earlier govsim, or a
+    marker lost or damaged): sealed or keyed replications, city parts, a govsim manifest."""
+    reps = root / "reps"
+    if (reps / "key.json").is_file() or (root / "city_key.json").is_file():
+        return True
+    if reps.is_dir() and any(reps.glob("rep-*.json")):
+        return True
+    if any((root / "cases.parquet").glob("district=*/_part-*.json")):
         return True
     try:
         manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
@@ -182,23 +198,28 @@ def claim(root: Path, kind: str, identity: dict, force: bool = False,
 def _check_owner(root: Path, kind: str, key: str, identity: dict, force: bool) -> None:
     try:
         found = read_marker(root)
-    except OutputConflict:
+    except DamagedMarker:
         if not force:
             raise
-        found = {"format": _FORMAT}   # a damaged marker: its folder is govsim's, replaced
+        if not _has_govsim_results(root):
+            raise OutputConflict(f"{root / MARKER}: --out: damaged, and nothing else in the "
+                                 "folder is govsim's: not cleared; choose another --out") from None
+        _clear(root)
+        return
     if found is None:
         entries = _foreign_entries(root)
         if not entries:
             return
-        if not _legacy(root):
+        if not _has_govsim_results(root):
             shown = ", ".join(entries[:4]) + (", ..." if len(entries) > 4 else "")
             raise OutputConflict(
                 f"{root}: --out: holds files govsim did not write ({shown}); govsim writes "
                 "only into an empty folder or one of its own, and never clears another "
                 "(not even with --force); choose another --out")
         if not force:
-            raise OutputConflict(f"{root}: --out: holds results of an earlier govsim version; "
-                                 "use --force to replace them, or choose another --out")
+            raise OutputConflict(f"{root}: --out: holds govsim results without a {MARKER} (an "
+                                 "earlier govsim version); use --force to replace them, or "
+                                 "choose another --out")
         _clear(root)
         return
     if force:

@@ -244,9 +244,9 @@ def test_a_folder_of_an_earlier_govsim_is_replaced_only_with_force(guarded, caps
     (out / "manifest.json").write_text('{"versions": {}, "command": ["govsim"]}')
     (out / "notes.txt").write_text("mine")
     outcome = cli(capsys, *run_args(guarded, out))
-    assert_refused(outcome, EXIT_CONFLICT, f"{out}: --out: holds results of an earlier govsim "
-                                           "version; use --force to replace them, or choose "
-                                           "another --out")
+    assert_refused(outcome, EXIT_CONFLICT, f"{out}: --out: holds govsim results without a "
+                                           f"{MARKER} (an earlier govsim version); use --force "
+                                           "to replace them, or choose another --out")
     outcome = cli(capsys, *run_args(guarded, out, "--force"))
     assert outcome.code == 0 and not (out / "reps" / "key.json").exists()
     assert (out / "notes.txt").read_text() == "mine"
@@ -275,14 +275,31 @@ def test_a_damaged_key_file_is_replaced_with_force(guarded, capsys):
     assert json.loads((out / MARKER).read_text())["kind"] == "run"
 
 
-def test_a_key_file_that_govsim_did_not_write(guarded, capsys):
+def test_a_key_file_that_govsim_did_not_write_is_not_cleared_even_with_force(guarded, capsys):
     out = guarded.out()
     out.mkdir()
     (out / MARKER).write_text('{"name": "my project"}')
-    outcome = cli(capsys, *run_args(guarded, out))
-    assert_refused(outcome, EXIT_CONFLICT, f"{out / MARKER}: format: not written by govsim (or "
-                                           "damaged); use --force to replace the folder's "
-                                           "results, or choose another --out")
+    (out / "summary.csv").write_text("mine\n")
+    before = tree(out)
+    outcome = cli(capsys, *run_args(guarded, out, "--force"))
+    assert_refused(outcome, EXIT_CONFLICT, f"{out / MARKER}: format: not written by govsim; "
+                                           "govsim never writes into, or clears, a folder it "
+                                           "did not create (not even with --force); choose "
+                                           "another --out")
+    assert tree(out) == before
+
+
+def test_a_damaged_key_file_among_the_users_files_is_not_cleared(guarded, capsys):
+    out = guarded.out()
+    out.mkdir()
+    (out / MARKER).write_text("{")
+    (out / "summary.csv").write_text("mine\n")
+    before = tree(out)
+    outcome = cli(capsys, *run_args(guarded, out, "--force"))
+    assert_refused(outcome, EXIT_CONFLICT, f"{out / MARKER}: --out: damaged, and nothing else "
+                                           "in the folder is govsim's: not cleared; choose "
+                                           "another --out")
+    assert tree(out) == before
 
 
 def test_another_seed_names_the_seed(guarded, capsys):
