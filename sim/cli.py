@@ -2,7 +2,8 @@
 
 Subcommands live in ``sim/commands/`` (one module each). A scenario with an error is refused
 before anything runs: exit code 2 and one line per problem, ``file: key.path: reason``.
-An output folder holding another experiment is refused with exit code 3 (``--force`` replaces).
+An output folder holding another experiment is refused with exit code 3 (``--force`` replaces);
+one that cannot be used at all (a file, no space, no permission) with exit code 2.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 
 import sim.commands
 from sim.experiment.executors import BACKENDS
-from sim.experiment.workspace import OutputConflict
+from sim.experiment.files import OutputConflict, OutputError
 from sim.scenario.errors import ScenarioError
 
 EXIT_BAD_INPUT = 2
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     except OutputConflict as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFLICT
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader of our output went away (e.g. `govsim ... | head`): not an error of ours.
         # Point stdout at devnull so that the interpreter's final flush does not fail again.

@@ -67,7 +67,12 @@ def test_parse_vary_types_values_and_keeps_brackets_together():
 def test_point_names_use_the_shortest_distinguishing_key_tails():
     keys = ["departments.um.staff", "departments.housing.staff", "reform.sinking.fraction"]
     assert list(_short_keys(keys).values()) == ["um.staff", "housing.staff", "fraction"]
-    assert point_id({"reform.sinking.fraction": 0.5, "a.b": "x y"}) == "fraction=0.5,b=x_y"
+    assert point_id({"reform.sinking.fraction": 0.5}) == "fraction=0.5"
+    # A label that is not a plain file name keeps a readable slug and gets a hash, so that it
+    # cannot share a folder with another label ("b=x_y" is a plain label of its own).
+    spaced = point_id({"reform.sinking.fraction": 0.5, "a.b": "x y"})
+    assert spaced.startswith("fraction=0.5,b=x_y~")
+    assert spaced != point_id({"reform.sinking.fraction": 0.5, "a.b": "x_y"})
     long = point_id({"reform.sinking.fraction": list(range(40))})
     assert len(long) <= 80
 

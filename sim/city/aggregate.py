@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
@@ -95,12 +96,35 @@ def histogram_quantile(hist: np.ndarray, n: int, q: float) -> float:
 
 
 def open_dataset(out: Path) -> ds.Dataset:
-    return ds.dataset(Path(out) / CASES_DIR, format="parquet", partitioning="hive")
+    # The partition value is a folder name (safe_component of the district): always text,
+    # never decoded (a district called "7" is not the number 7).
+    partitioning = ds.HivePartitioning(pa.schema([("district", pa.string())]),
+                                       segment_encoding="none")
+    return ds.dataset(Path(out) / CASES_DIR, format="parquet", partitioning=partitioning)
 
 
-def districts_in(out: Path) -> list[str]:
+def districts_in(out: Path) -> dict[str, str]:
+    """District name -> its partition value, for the city run in ``out``.
+
+    The names come from the folder's ``govsim.json`` (every district of the city, so one
+    whose partition is missing is an error, not a silent gap); a folder without one is read
+    by its partition folders.
+    """
+    from sim.experiment.files import OutputError
+    from sim.experiment.folder import read_marker
+    from sim.names import safe_component
+
     root = Path(out) / CASES_DIR
-    return sorted(p.name.split("=", 1)[1] for p in root.glob("district=*") if p.is_dir())
+    marker = read_marker(out)
+    if marker is None or marker.get("kind") != "city":
+        return {v: v for v in sorted(p.name.split("=", 1)[1] for p in root.glob("district=*")
+                                     if p.is_dir())}
+    names = {n: safe_component(n) for n in sorted(marker["identity"]["districts"])}
+    for name, value in names.items():
+        if not (root / f"district={value}").is_dir():
+            raise OutputError(f"{root / f'district={value}'}: district {name!r} has no "
+                              "partition; rerun the same command to compute it")
+    return names
 
 
 def read_district(dataset: ds.Dataset, district: str) -> pd.DataFrame:
@@ -122,8 +146,8 @@ def summarise_city(out: Path, confidence: float = 0.95) -> CitySummary:
     dataset = open_dataset(out)
     tallies: dict[tuple[int, str], Tally] = {}
     district_rows = []
-    for district in districts_in(out):
-        frame = read_district(dataset, district)
+    for district, value in districts_in(out).items():
+        frame = read_district(dataset, value)
         per_rep = replication_metrics(frame)
         per_rep["scenario"] = district
         district_rows.append(per_rep)

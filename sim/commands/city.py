@@ -10,7 +10,6 @@ dataset one district at a time (see ``sim.city.aggregate``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -44,12 +43,14 @@ def main(args: argparse.Namespace) -> int:
     from sim.city.aggregate import CITY, QUANTILE_REL_ERROR, summarise_city
     from sim.city.run import run_city
     from sim.city.spec import load_city
-    from sim.experiment.runner import git_commit, package_versions
-    from sim.experiment.workspace import atomic_write_bytes
+    from sim.experiment.files import atomic_csv
+    from sim.experiment.manifest import provenance, write_manifest
+    from sim.experiment.runner import pool_summary
+    from sim.names import safe_component
     from sim.report_text import summary_lines
 
     city = load_city(args.city, args.overrides)
-    out = Path(args.out) if args.out else Path("results") / city.name
+    out = Path(args.out) if args.out else Path("results") / safe_component(city.name)
     expected = city.expected_cases()
     total = sum(expected.values())
     if not args.quiet:
@@ -69,8 +70,8 @@ def main(args: argparse.Namespace) -> int:
                       args.scheduler, args.force, progress)
     simulated = time.perf_counter() - started
     result = summarise_city(out, args.confidence)
-    result.summary.to_csv(out / "summary.csv", index=False, float_format="%.6g")
-    _pool_summary(out)
+    atomic_csv(result.summary, out / "summary.csv")
+    atomic_csv(pool_summary(record.pop("pools"), by="district"), out / "pools.csv")
     if not args.no_figures:
         from sim.city.figures import city_figures
 
@@ -80,13 +81,13 @@ def main(args: argparse.Namespace) -> int:
         "city": city.name, "city_file": str(args.city), "overrides": args.overrides,
         "seed": args.seed, "replications": args.reps, "confidence": args.confidence,
         "districts": {n: {"streets": len(s.streets), "expected_cases": expected[n],
-                          "seed": record["district_seeds"][n]}
+                          "seed": record["district_seeds"][n],
+                          "folder": f"district={safe_component(n)}"}
                       for n, s in city.districts.items()},
         "district_seed_rule": "blake2b('<seed>/<district>'), 63 bits; streams as in govsim run",
         "quantiles": f"city-wide from merged log histograms (within {QUANTILE_REL_ERROR:.2%} of "
                      "exact); per district exact",
-        "versions": package_versions(), "git_commit": git_commit(),
-        "command": ["govsim", *sys.argv[1:]],
+        **provenance(["govsim", *sys.argv[1:]], args.backend, args.workers),
         "timings": {"simulate_wall_s": simulated,
                     "total_wall_s": time.perf_counter() - started,
                     "cases_computed": cases,
@@ -95,9 +96,8 @@ def main(args: argparse.Namespace) -> int:
                     "reused": record["reused"],
                     "max_worker_peak_rss_mb": max((t["peak_rss_mb"] for t in record["tasks"]),
                                                   default=None)},
-        "backend": args.backend, "workers": args.workers,
     }
-    atomic_write_bytes(out / "manifest.json", json.dumps(manifest, indent=2).encode())
+    write_manifest(out, manifest)
     s = result.summary
     print(f"{city.name}: {cases:,} cases simulated in {simulated:.1f} s "
           f"({len(record['reused'])} parts reused); city-wide, "
@@ -106,18 +106,3 @@ def main(args: argparse.Namespace) -> int:
         print("  " + line)
     print(f"results: {out}/ (cases.parquet/district=*/, summary.csv, pools.csv, manifest.json)")
     return 0
-
-
-def _pool_summary(out: Path) -> None:
-    import pandas as pd
-
-    raw = out / "pools_raw.parquet"
-    if not raw.exists():
-        return
-    pools = pd.read_parquet(raw)
-    g = pools.groupby(["district", "pool", "kind", "department", "street"], sort=False,
-                      dropna=False)
-    g.agg(staff=("staff", "first"), served=("served", "mean"),
-          busy_hours=("busy_hours", "mean"), open_hours=("open_hours", "mean"),
-          utilisation=("utilisation", "mean")).reset_index().to_csv(
-        out / "pools.csv", index=False, float_format="%.6g")

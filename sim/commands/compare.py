@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.experiment.compare import distinct_names, run_compare
+from sim.names import safe_component
 from sim.report_text import comparison_lines, comparison_value_lines
 from sim.scenario.loader import load_scenario
 
@@ -37,7 +38,8 @@ def main(args: argparse.Namespace) -> int:
     loaded = [load_scenario(path, args.overrides) for path in args.scenarios]
     scenarios = distinct_names(loaded, [Path(p).stem for p in args.scenarios])
     names = [s.name for s in scenarios]
-    out = Path(args.out) if args.out else Path("results") / ("compare-" + "-".join(names))
+    out = (Path(args.out) if args.out
+           else Path("results") / safe_component("compare-" + "-".join(names)))
     command = ["govsim", *sys.argv[1:]]
     res = run_compare(scenarios, args.reps, args.seed, out, backend=args.backend,
                       workers=args.workers, scheduler=args.scheduler, force=args.force,
@@ -61,7 +63,7 @@ def main(args: argparse.Namespace) -> int:
     for line in comparison_lines(res.table, args.confidence):
         print("  " + line)
     print(f"results: {out}/ (comparison.csv, per_replication.csv, manifest.json, "
-          f"{', '.join(n + '/' for n in names)})")
+          f"{', '.join(r.out.name + '/' for r in res.results)})")
     if not args.no_figures:
         print(f"figures: {out}/figures/ (compare_ecdf.png, compare_diffs.png)")
     return 0

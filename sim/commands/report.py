@@ -22,11 +22,16 @@ def register(sub) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from sim.report import build_report
+    from sim.report.folders import NotAResultFolder
 
     try:
         path = build_report(args.folder, args.out, args.scenario_files)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotAResultFolder) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:   # the report cannot be written (read-only folder, full disk)
+        print(f"error: {exc.filename or args.out or args.folder}: --out: cannot write "
+              f"({exc.strerror or exc})", file=sys.stderr)
         return 2
     print(f"report: {path}")
     return 0

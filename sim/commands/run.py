@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from sim.experiment.runner import run_scenarios
+from sim.names import safe_component
 from sim.report_text import summary_lines
 from sim.scenario.loader import load_scenario
 
@@ -51,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     import sys
 
     scenario = load_scenario(args.scenario, args.overrides)
-    out = Path(args.out) if args.out else Path("results") / scenario.name
+    out = Path(args.out) if args.out else Path("results") / safe_component(scenario.name)
     command = ["govsim", *sys.argv[1:]]
     kw = dict(backend=args.backend, workers=args.workers, scheduler=args.scheduler,
               quiet=args.quiet)

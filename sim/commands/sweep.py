@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sim.analysis.summary import ALL
 from sim.experiment.sweep import _short_keys, parse_vary, run_sweep
+from sim.names import safe_component
 from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_scenario
@@ -39,7 +40,7 @@ def main(args: argparse.Namespace) -> int:
         if key in vary:
             raise ScenarioError([Problem("--vary", key, "given twice")])
         vary[key] = values
-    out = Path(args.out) if args.out else Path("results") / f"sweep-{base.name}"
+    out = Path(args.out) if args.out else Path("results") / safe_component(f"sweep-{base.name}")
     res = run_sweep(base, vary, args.reps, args.seed, out, backend=args.backend,
                     workers=args.workers, scheduler=args.scheduler, force=args.force,
                     quiet=args.quiet, confidence=args.confidence,
@@ -52,7 +53,7 @@ def main(args: argparse.Namespace) -> int:
     keys = list(vary)
     table = res.table[res.table["case_type"] == ALL]
     wide = table.pivot_table(index="point", columns="metric", values=["value", "value_hw"],
-                             aggfunc="first", sort=False)
+                             aggfunc="first", sort=False, dropna=False)
     short = _short_keys(keys)
     header = [short[k] for k in keys] + ["within deadline", "mean h", "p90 h", "p95 h"]
     rows = [header]

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 from sim.analysis.warmup import suggest_warmup
-from sim.experiment.runner import _json_default, run_scenarios
-from sim.experiment.workspace import atomic_write_bytes
+from sim.experiment.files import atomic_write_bytes
+from sim.experiment.manifest import json_default
+from sim.experiment.runner import run_scenarios
+from sim.names import safe_component
 from sim.scenario.loader import load_scenario
 from sim.scenario.units import format_duration, parse_duration
 
@@ -36,7 +38,8 @@ def register(sub) -> None:
 def main(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     step = parse_duration(args.step)
-    out = Path(args.out) if args.out else Path("results") / f"warmup-{scenario.name}"
+    out = (Path(args.out) if args.out
+           else Path("results") / safe_component(f"warmup-{scenario.name}"))
     [res] = run_scenarios([scenario], args.reps, args.seed, [out], backend=args.backend,
                           workers=args.workers, scheduler=args.scheduler, force=args.force,
                           quiet=args.quiet, write_outputs=False, desc="warm-up runs")
@@ -63,8 +66,8 @@ def main(args: argparse.Namespace) -> int:
               "per_replication_h": found.per_replication_h,
               "mser": list(found.statistic), "command": ["govsim", *sys.argv[1:]]}
     atomic_write_bytes(out / "warmup.json",
-                       json.dumps(record, indent=2, default=_json_default).encode())
-    found.series.to_csv(out / "backlog.csv", float_format="%.6g")
+                       json.dumps(record, indent=2, default=json_default).encode())
+    atomic_write_bytes(out / "backlog.csv", found.series.to_csv(float_format="%.6g").encode())
     if not args.no_figures:
         from sim.plots import warmup_figure
 

@@ -3,7 +3,8 @@
 ``run_compare`` runs every scenario with the same seed and replications (so replication ``r`` of
 each sees the same cases), all in one pool of tasks, and writes under ``DIR``:
 
-``DIR/<scenario name>/``   a normal run folder per scenario (resumable like ``govsim run``);
+``DIR/<scenario name>/``   a normal run folder per scenario (resumable like ``govsim run``), its
+                           name made safe by ``sim.names.safe_component``;
 ``DIR/comparison.csv``     per metric, case type and scenario: value, CI half-width, paired
                            difference to the first scenario and its CI;
 ``DIR/per_replication.csv`` the per-replication metrics the comparison is computed from;
@@ -13,7 +14,6 @@ each sees the same cases), all in one pool of tasks, and writes under ``DIR``:
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,14 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.compare import comparison_table
-from sim.experiment.runner import (
-    ScenarioResult,
-    provenance,
-    run_scenarios,
-    write_manifest,
-    write_run_outputs,
-)
-from sim.experiment.workspace import OutputConflict
+from sim.experiment.files import atomic_csv
+from sim.experiment.folder import claim
+from sim.experiment.manifest import provenance, write_manifest
+from sim.experiment.runner import ScenarioResult, run_scenarios, write_run_outputs
+from sim.names import safe_component
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
 
@@ -71,24 +68,6 @@ def distinct_names(scenarios: list[Scenario], hints: list[str] | None = None
     return out
 
 
-def check_folder(out: Path, kind: str, identity: dict, force: bool) -> None:
-    """Refuse a folder whose manifest describes another experiment (unless ``force``)."""
-    path = out / "manifest.json"
-    if not path.exists() or force:
-        return
-    try:
-        found = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    mine = {"kind": kind, **identity}
-    theirs = {k: found.get(k) for k in mine}
-    if theirs != mine:
-        raise OutputConflict(
-            f"{out} holds another experiment ({found.get('kind', 'run')}: "
-            f"{', '.join(map(str, found.get('scenarios', []) or [found.get('base', '?')]))}, "
-            f"seed {found.get('seed')}); use --force to replace it, or choose another --out")
-
-
 def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | None = None,
                 backend: str = "serial", workers: int | None = None,
                 scheduler: str | None = None, force: bool = False, quiet: bool = True,
@@ -102,8 +81,9 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
     names = [s.name for s in scenarios]
     if out is not None:
         out = Path(out)
-        check_folder(out, "compare", {"scenarios": names, "seed": seed}, force)
-    outs = [out / n if out is not None else None for n in names]
+        claim(out, "compare", {"scenarios": names, "seed": seed}, force,
+              f"comparison of {', '.join(map(repr, names))}, seed {seed}")
+    outs = [out / safe_component(n) if out is not None else None for n in names]
     run_kw = dict(backend=backend, workers=workers, scheduler=scheduler, quiet=quiet,
                   desc="compare")
     precision = None
@@ -132,15 +112,14 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
 def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: int | None,
                           command: list[str], confidence: float, figures: bool = True) -> None:
     out = res.out
-    out.mkdir(parents=True, exist_ok=True)
-    res.table.to_csv(out / "comparison.csv", index=False, float_format="%.6g")
-    res.per_rep.to_csv(out / "per_replication.csv", index=False, float_format="%.6g")
+    atomic_csv(res.table, out / "comparison.csv")
+    atomic_csv(res.per_rep, out / "per_replication.csv")
     reps = res.results[0].reps
     res.manifest = {
         "kind": "compare",
         "scenarios": res.names,
         "baseline": res.names[0],
-        "folders": {r.scenario.name: str(r.out) for r in res.results},
+        "folders": {r.scenario.name: r.out.name for r in res.results},
         "seed": seed,
         "replications": reps,
         "common_random_numbers": True,

@@ -8,25 +8,24 @@ writes each scenario's ``cases.parquet``, ``summary.csv`` and ``manifest.json``.
 
 from __future__ import annotations
 
-import math
-import platform
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.summary import ALL, replication_metrics, summarise
+from sim.analysis.summary import replication_metrics, summarise
 from sim.experiment.executors import run_tasks
-from sim.experiment.workspace import Workspace, experiment_key, model_fingerprint
+from sim.experiment.files import atomic_csv, atomic_parquet
+from sim.experiment.manifest import (
+    git_commit,  # noqa: F401  (used by benchmarks/bench.py)
+    provenance,
+    write_manifest,
+)
+from sim.experiment.workspace import Workspace, run_identity
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
-
-PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy", "dask",
-            "distributed", "pyyaml", "tqdm")
 
 
 @dataclass
@@ -47,31 +46,6 @@ class ScenarioResult:
     wall_s: float = 0.0
     rep_wall_s: list[float] = field(default_factory=list)
     manifest: dict = field(default_factory=dict)
-
-
-def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in ("govsim", *PACKAGES):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
-
-
-def git_commit() -> str | None:
-    try:
-        root = Path(__file__).resolve().parents[2]
-        res = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        if res.returncode == 0:
-            dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--",
-                                    "sim", "scenarios"], capture_output=True, text=True,
-                                   timeout=5).stdout.strip()
-            return res.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return None
 
 
 def _progress(total: int, desc: str, quiet: bool):
@@ -102,12 +76,14 @@ def run_scenarios(scenarios: list[Scenario], reps: int, seed: int,
             spaces.append(None)
             todo += [(scenario, seed, r) for r in range(reps)]
             continue
-        key = experiment_key(resolved_dict(scenario), seed)
-        space = Workspace(Path(out), key, f"scenario {scenario.name!r}, seed {seed}")
+        space = Workspace(Path(out), run_identity(resolved_dict(scenario), seed),
+                          f"scenario {scenario.name!r}, seed {seed}")
         space.open(force=force)
-        done = space.finished()
-        reused[scenario.name] = sorted(r for r in done if r < reps)
-        todo += [(scenario, seed, r) for r in range(reps) if r not in done]
+        intact, damaged = space.verified(reps)
+        for rep, reason in damaged.items():
+            warn(f"{space.seal_path(rep)}: replication {rep}: {reason}; recomputing it")
+        reused[scenario.name] = intact
+        todo += [(scenario, seed, r) for r in range(reps) if r not in intact]
         spaces.append(space)
     by_name = dict(zip(names, spaces, strict=True))
     computed: dict[str, list[int]] = {n: [] for n in names}
@@ -134,6 +110,11 @@ def run_scenarios(scenarios: list[Scenario], reps: int, seed: int,
             if res.out is not None:
                 write_run_outputs(res, backend, workers, command, confidence)
     return results
+
+
+def warn(message: str) -> None:
+    """One line on stderr: something was wrong and has been dealt with."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confidence):
@@ -167,16 +148,14 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
     """
     from sim.analysis.little import littles_law
-    from sim.experiment.workspace import atomic_parquet
+    from sim.analysis.reform_metrics import report_summary
 
     out = res.out
     atomic_parquet(res.cases, out / "cases.parquet")
-    res.summary.to_csv(out / "summary.csv", index=False, float_format="%.6g")
-    pool_summary(res.pools).to_csv(out / "pools.csv", index=False, float_format="%.6g")
-    from sim.analysis.reform_metrics import report_summary
-
-    report_summary(res.visits, res.cases, res.scenario.reform.whistle.report_within,
-                   confidence).to_csv(out / "reports.csv", index=False, float_format="%.6g")
+    atomic_csv(res.summary, out / "summary.csv")
+    atomic_csv(pool_summary(res.pools), out / "pools.csv")
+    atomic_csv(report_summary(res.visits, res.cases, res.scenario.reform.whistle.report_within,
+                              confidence), out / "reports.csv")
     little = littles_law(res.cases, res.scenario.simulation.warmup,
                          res.scenario.simulation.horizon)
     res.manifest = {
@@ -198,44 +177,18 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
         response_figures(res.cases, out / "figures", title=res.scenario.name)
 
 
-def provenance(command: list[str], backend: str, workers: int | None) -> dict:
-    """What every manifest records of how its results were made."""
-    return {"versions": package_versions(), "git_commit": git_commit(),
-            "model_fingerprint": model_fingerprint(), "command": command, "backend": backend,
-            "workers": workers}
+def pool_summary(pools: pd.DataFrame, by: str = "scenario") -> pd.DataFrame:
+    """Headcount, staff-hours and utilisation per pool, averaged over replications.
 
-
-def write_manifest(out: Path, manifest: dict) -> None:
-    """``out/manifest.json``, written atomically."""
-    import json
-
-    from sim.experiment.workspace import atomic_write_bytes
-
-    atomic_write_bytes(out / "manifest.json",
-                       json.dumps(manifest, indent=2, default=_json_default).encode())
-
-
-def _json_default(value):
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return str(value)
-
-
-def pool_summary(pools: pd.DataFrame) -> pd.DataFrame:
-    """Headcount, staff-hours and utilisation per pool, averaged over replications."""
+    ``pools`` holds one row per pool and replication (of scenarios, or of a city's districts:
+    ``by="district"``). The ``*_run`` columns count the whole run (the drain after the horizon
+    included), the others the measured window.
+    """
     if pools.empty:
         return pools
-    g = pools.groupby(["scenario", "pool", "kind", "department", "street"], sort=False,
-                      dropna=False)
-    out = g.agg(staff=("staff", "first"), served=("served", "mean"),
-                busy_hours=("busy_hours", "mean"), open_hours=("open_hours", "mean"),
-                utilisation=("utilisation", "mean"),
-                busy_hours_run=("busy_hours_run", "mean"),
-                open_hours_run=("open_hours_run", "mean")).reset_index()
-    return out
-
-
-def headline(summary: pd.DataFrame) -> pd.Series:
-    return summary[summary["case_type"] == ALL].iloc[0]
+    g = pools.groupby([by, "pool", "kind", "department", "street"], sort=False, dropna=False)
+    return g.agg(staff=("staff", "first"), served=("served", "mean"),
+                 busy_hours=("busy_hours", "mean"), open_hours=("open_hours", "mean"),
+                 utilisation=("utilisation", "mean"),
+                 busy_hours_run=("busy_hours_run", "mean"),
+                 open_hours_run=("open_hours_run", "mean")).reset_index()

@@ -5,8 +5,9 @@ full factorial. Each point is the base scenario with ``--set key=value`` for its
 ``<base>[fraction=0.25,…]``, and run with the same seed as every other point, so neighbouring
 points differ by the parameter, not by the luck of the draw. Output under ``DIR``:
 
-``DIR/points/<id>/``  a normal run folder per point, named by its values (resumable; a sweep
-                      extended with more values reuses the points it has);
+``DIR/points/<id>/``  a normal run folder per point, named by its values made safe by
+                      ``sim.names.safe_component`` (resumable; a sweep extended with
+                      more values reuses the points it has);
 ``DIR/sweep.csv``     one row per point, case type and metric: the varied values as columns,
                       ``value``, ``value_hw`` and the paired difference to the first point;
 ``DIR/figures/``      one line plot per metric against the first varied key, with CI bands;
@@ -15,10 +16,8 @@ points differ by the parameter, not by the luck of the draw. Output under ``DIR`
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -28,14 +27,11 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.compare import comparison_table
-from sim.experiment.compare import check_folder
-from sim.experiment.runner import (
-    ScenarioResult,
-    provenance,
-    run_scenarios,
-    write_manifest,
-    write_run_outputs,
-)
+from sim.experiment.files import atomic_csv
+from sim.experiment.folder import claim, identity_key, scenario_identity
+from sim.experiment.manifest import provenance, write_manifest
+from sim.experiment.runner import ScenarioResult, run_scenarios, write_run_outputs
+from sim.names import safe_component
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import SET_SOURCE, parse_override, resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
@@ -117,16 +113,27 @@ def point_scenario(base: Scenario, point: dict[str, Any]) -> Scenario:
 
 
 def point_id(point: dict[str, Any]) -> str:
-    """The point's folder name: its label, made safe for file systems.
+    """The point's folder name: its label, made safe for file systems (``safe_component``).
 
     It depends on the point's values only (not on its position), so a sweep extended with more
     values finds the points it already ran in the same folders and reuses them.
     """
-    label = re.sub(r"[^A-Za-z0-9=.,_+-]", "_", point_label(point))
-    if len(label) > 80:
-        digest = hashlib.sha256(point_label(point).encode()).hexdigest()[:8]
-        label = f"{label[:70]}~{digest}"
-    return label
+    return safe_component(point_label(point))
+
+
+def check_distinct_labels(points: list[dict[str, Any]]) -> None:
+    """Refuse values that give two points the same label (``1`` and ``'1'``, or a text value
+    holding ``,key=``): they would share a name, a folder and a row of ``sweep.csv``."""
+    seen: dict[str, dict[str, Any]] = {}
+    for point in points:
+        label = point_label(point)
+        if label in seen:
+            other = seen[label]
+            key = next(k for k in point if point[k] != other[k])
+            raise ScenarioError([Problem("--vary", key, (
+                f"values {other[key]!r} and {point[key]!r} give the same point name "
+                f"{label!r}; give values that read differently"))])
+        seen[label] = point
 
 
 @dataclass
@@ -157,14 +164,15 @@ def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
         raise ValueError("a sweep needs at least one key with at least one value")
     started = time.perf_counter()
     points = factorial(vary)
+    check_distinct_labels(points)
     scenarios = [point_scenario(base, p) for p in points]
     ids = [point_id(p) for p in points]
     if out is not None:
         out = Path(out)
         # The factors may change (a sweep extended with more values reuses its points); the
         # base scenario and the seed may not.
-        identity = {"base": base.name, "base_key": _base_key(base), "seed": seed}
-        check_folder(out, "sweep", identity, force)
+        claim(out, "sweep", sweep_identity(base, seed), force,
+              f"sweep of {base.name!r}, seed {seed}")
     outs = [out / "points" / i if out is not None else None for i in ids]
     results = run_scenarios(scenarios, reps, seed, outs, backend=backend, workers=workers,
                             scheduler=scheduler, force=force, quiet=quiet,
@@ -182,9 +190,10 @@ def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
     return res
 
 
-def _base_key(base: Scenario) -> str:
-    text = json.dumps(resolved_dict(base), sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def sweep_identity(base: Scenario, seed: int) -> dict:
+    """What a sweep folder is for: the base scenario (analysis-only settings left out) and the
+    seed; each point's run folder also holds the model code in its own key."""
+    return {"base": scenario_identity(resolved_dict(base)), "seed": int(seed)}
 
 
 def sweep_per_rep(results: list[ScenarioResult], points: list[dict], ids: list[str]
@@ -218,13 +227,12 @@ def sweep_table(per_rep: pd.DataFrame, keys: list[str], confidence: float = 0.95
 def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int | None,
                         command: list[str], confidence: float, figures: bool = True) -> None:
     out = res.out
-    out.mkdir(parents=True, exist_ok=True)
-    res.table.to_csv(out / "sweep.csv", index=False, float_format="%.6g")
-    res.per_rep.to_csv(out / "per_replication.csv", index=False, float_format="%.6g")
+    atomic_csv(res.table, out / "sweep.csv")
+    atomic_csv(res.per_rep, out / "per_replication.csv")
     res.manifest = {
         "kind": "sweep",
         "base": res.base.name,
-        "base_key": _base_key(res.base),
+        "base_key": identity_key(sweep_identity(res.base, seed)),
         "base_scenario": resolved_dict(res.base),
         "vary": res.vary,
         "points": [{"id": i, "scenario": r.scenario.name, "values": p}

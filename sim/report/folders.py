@@ -4,7 +4,7 @@ Layouts (as ``govsim run``, ``compare`` and ``sweep`` write them):
 
 run      ``cases.parquet summary.csv pools.csv manifest.json figures/``
 compare  ``comparison.csv figures/ manifest.json{"kind": "compare"}`` and one run folder per
-         scenario, ``DIR/<scenario name>/``
+         scenario, ``DIR/<scenario name>/`` (the name made safe by ``safe_component``)
 sweep    ``sweep.csv figures/ manifest.json{"kind": "sweep"}`` and ``points/<id>/`` run folders
 
 Each run folder's ``manifest.json`` holds its resolved scenario, so the report describes exactly
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.names import is_single_component, safe_component
 from sim.scenario.loader import scenario_from_dict
 from sim.scenario.schema import Scenario
 
@@ -50,8 +51,28 @@ class Study:
     scenario_files: dict[str, list[Path]] = field(default_factory=dict)
 
 
+class NotAResultFolder(ValueError):
+    """A folder (or a manifest in it) that is not a readable govsim result."""
+
+
 def _read_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NotAResultFolder(f"{path}: damaged or unreadable ({type(exc).__name__}); rerun "
+                               "the command that wrote it") from None
+    if not isinstance(value, dict):
+        raise NotAResultFolder(f"{path}: not a govsim manifest (a JSON object is expected)")
+    return value
+
+
+def _sub_folder(folder: Path, *parts: str) -> Path:
+    """``folder/parts...``, refusing a part (read from a manifest) that would leave it."""
+    for part in parts:
+        if not isinstance(part, str) or not is_single_component(part):
+            raise NotAResultFolder(f"{folder / 'manifest.json'}: {part!r} is not a folder name "
+                                   "inside the result folder")
+    return folder.joinpath(*parts)
 
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
@@ -59,7 +80,12 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
 
 
 def read_run(path: Path) -> RunFolder:
+    if not (path / "manifest.json").exists():
+        raise FileNotFoundError(f"{path} has no manifest.json: not a govsim run folder")
     manifest = _read_json(path / "manifest.json")
+    if not isinstance(manifest.get("scenario"), dict):
+        raise NotAResultFolder(f"{path / 'manifest.json'}: scenario: missing; not a run's "
+                               "manifest")
     scenario = scenario_from_dict(manifest["scenario"], source=str(path / "manifest.json"))
     return RunFolder(path, manifest, scenario, _read_csv(path / "summary.csv"),
                      _read_csv(path / "pools.csv"))
@@ -73,14 +99,11 @@ def read_study(folder: str | Path) -> Study:
     manifest = _read_json(folder / "manifest.json")
     kind = manifest.get("kind", "run")
     if kind == "compare":
-        runs = []
-        for name in manifest.get("scenarios", []):
-            sub = folder / name
-            if not (sub / "manifest.json").exists():
-                sub = Path(manifest.get("folders", {}).get(name, sub))
-            runs.append(read_run(sub))
+        runs = [read_run(folder / safe_component(str(name)))
+                for name in manifest.get("scenarios", [])]
         return Study(folder, kind, manifest, runs, _read_csv(folder / "comparison.csv"))
     if kind == "sweep":
-        runs = [read_run(folder / "points" / p["id"]) for p in manifest.get("points", [])]
+        runs = [read_run(_sub_folder(folder, "points", p.get("id") if isinstance(p, dict)
+                                     else p)) for p in manifest.get("points", [])]
         return Study(folder, kind, manifest, runs, _read_csv(folder / "sweep.csv"))
     return Study(folder, "run", manifest, [read_run(folder)])
