@@ -63,7 +63,7 @@ from sim.experiment.ablation_parts import (
     folder_name,
     plan_ablation,
 )
-from sim.experiment.compare import check_folder
+from sim.experiment.folder import claim
 from sim.experiment.runner import (
     ScenarioResult,
     provenance,
@@ -71,6 +71,7 @@ from sim.experiment.runner import (
     write_manifest,
     write_run_outputs,
 )
+from sim.names import safe_component
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
 
@@ -228,9 +229,9 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
     runs, run_of = distinct_runs(scenario, baseline, plan.variants)
     if out is not None:
         out = Path(out)
-        check_folder(out, "ablate", {"scenarios": [scenario.name, baseline.name],
-                                     "seed": seed}, force)
-    outs = [out / folder_name(s.name) if out is not None else None for s in runs]
+        claim(out, "ablate", {"scenarios": [scenario.name, baseline.name], "seed": seed}, force,
+              f"ablation of {scenario.name!r} against {baseline.name!r}, seed {seed}")
+    outs = [out / safe_component(s.name) if out is not None else None for s in runs]
     results = run_scenarios(runs, reps, seed, outs, backend=backend, workers=workers,
                             scheduler=scheduler, force=force, quiet=quiet,
                             confidence=confidence, write_outputs=False, desc="ablate")

@@ -142,11 +142,9 @@ class Plan:
 
 
 def folder_name(text: str) -> str:
-    """``text`` made safe as one folder name: lower case ``[a-z0-9_-]``, nothing else.
-
-    The one place that turns a part or variant name into a path component (to be replaced by
-    the project's shared safe-name function when there is one).
-    """
+    """A short readable run name for a part or variant: lower case ``[a-z0-9_-]``. (Run
+    folders are made from run names by ``sim.names.safe_component``, the one function that
+    turns names into path components.)"""
     return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "run"
 
 
