@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
+from typing import Any
+
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple = 2, 4, 4, 4
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 50, 50, 40
+
+
+def shown(value: Any, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, at a cost bounded whatever the value: a YAML
+    alias bomb or a self-referencing mapping is never expanded to be printed."""
+    try:
+        text = _SHORT.repr(value)
+    except ValueError:  # an integer too long for Python to print
+        text = (f"<a number of {value.bit_length():,} bits>" if isinstance(value, int)
+                else "<unprintable>")
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -19,7 +36,8 @@ class Problem:
 
 
 class ScenarioError(Exception):
-    """A scenario that cannot run. ``problems`` holds every problem found, not just the first."""
+    """Input that cannot run: a scenario, a flag or a data file. ``problems`` holds every problem
+    found, not just the first; ``govsim`` prints one line each and exits with code 2."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
