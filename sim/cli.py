@@ -96,9 +96,14 @@ def check_run_flags(args: argparse.Namespace) -> None:
     """What no single flag's type can tell: flags that only make sense together."""
     from sim.scenario.errors import Problem
 
-    if getattr(args, "scheduler", None) and getattr(args, "backend", None) != "dask":
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler and getattr(args, "backend", None) != "dask":
         raise ScenarioError([Problem("--scheduler", "", "only used with --backend dask, got "
                                      f"--backend {args.backend}")])
+    if scheduler:  # reached before any output folder is made, not after
+        from sim.experiment.executors import connect
+
+        connect(scheduler).close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -58,7 +58,7 @@ def level(text: str) -> float:
     """A confidence level, strictly between 0 and 1 (``0.95``, not ``95``)."""
     value = _number(text)
     if not 0 < value < 1:
-        hint = f" (did you mean {value / 100:g}?)" if 1 < value < 100 else ""
+        hint = f" (a percentage? use {value / 100:g})" if 50 <= value < 100 else ""
         raise argparse.ArgumentTypeError(
             f"must be between 0 and 1 (e.g. 0.95), got {text.strip()}{hint}")
     return value

@@ -17,8 +17,9 @@ from sim.scenario.units import format_duration
 
 MAX_SAMPLES = 100_000
 """Backlog samples over the horizon: MSER's search costs the square of the batches."""
-MAX_CYCLE_SAMPLES = 10_000
-"""Samples in one cycle removed before MSER (its profile is estimated phase by phase)."""
+MAX_CYCLE_SAMPLES = 7 * 24 * 60
+"""Samples in one cycle removed before MSER, whose profile is estimated phase by phase: a
+week of one-minute steps."""
 
 
 def register(sub) -> None:

@@ -90,19 +90,27 @@ def _processes(function, calls, workers, fresh) -> Iterator:
                 fut.cancel()
 
 
+def connect(scheduler: str):
+    """A ``distributed.Client`` of the scheduler at ``scheduler``; one that cannot be reached
+    (bad address, nobody listening within dask's connect timeout) is a bad ``--scheduler``."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler)
+    except (OSError, ValueError, TimeoutError) as exc:
+        from sim.scenario.errors import Problem, ScenarioError
+
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ScenarioError([Problem("--scheduler", "",
+                                     f"cannot connect to {scheduler!r}: {reason}")]) from None
+
+
 def _dask(function, calls, workers, scheduler) -> Iterator:
     from distributed import Client, KilledWorker, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
-        try:
-            client = Client(scheduler)
-        except (OSError, ValueError, TimeoutError) as exc:
-            from sim.scenario.errors import Problem, ScenarioError
-
-            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
-            raise ScenarioError([Problem("--scheduler", "",
-                                         f"cannot connect to {scheduler!r}: {reason}")]) from None
+        client = connect(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, dashboard_address=":0")

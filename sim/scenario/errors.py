@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import reprlib
 from dataclasses import dataclass
 from typing import Any
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SHORT = reprlib.Repr()
 _SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxtuple = 2, 4, 4, 4
 _SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 50, 50, 40
@@ -32,7 +34,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
-        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+        text = f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+        # One problem, one line: a newline or tab inside a name is shown escaped.
+        return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class ScenarioError(Exception):

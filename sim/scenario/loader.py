@@ -226,7 +226,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not all(keys):
         raise ScenarioError([Problem(SET_SOURCE, key, "empty key in path")])
     if len(keys) > MAX_DEPTH:
-        raise ScenarioError([Problem(SET_SOURCE, shown(key.strip()),
+        raise ScenarioError([Problem(SET_SOURCE, ".".join(keys[:3]) + "...",
                                      f"a key path of more than {MAX_DEPTH} keys")])
     try:
         value = _yaml_load(raw) if raw.strip() else ""
@@ -374,7 +374,13 @@ def _reason(err: dict, path: list) -> str:
     if kind == "too_short":
         return err["msg"].replace("List", "list").lower()
     if kind == "too_long":
-        return f"at most {ctx.get('max_length'):,} entries, got {ctx.get('actual_length'):,}"
+        got = f", got {len(value):,}" if isinstance(value, dict | list) else ""
+        return f"at most {ctx.get('max_length'):,} entries{got}"
+    if kind == "name_not_text":
+        written = "null" if value is None else str(value).lower() if isinstance(
+            value, bool) else _got(value)
+        return (f"a name must be text, got the key {written} (YAML reads 1, yes or null "
+                f"as a number, boolean or nothing): quote it, e.g. '{written}'")
     if kind == "finite_number":
         return f"must be a finite number, got {_got(value)}"
     if kind == "int_from_float":
@@ -404,6 +410,12 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
     seen: set = set()
     for err in exc.errors():
         path = _data_path(raw, err["loc"])
+        blamed: list = []  # a key below the path, whose file is the one to name
+        if err["loc"] and err["loc"][-1] == "[key]":
+            # A key YAML read as a number, boolean or null (``1:``, ``yes:``, ``null:``).
+            path = _data_path(raw, err["loc"][:-2])
+            blamed = [err["input"]]
+            err = {**err, "type": "name_not_text"}
         if (err["type"] in ("extra_forbidden", "missing") and err["loc"]
                 and isinstance(err["loc"][-1], str) and err["loc"][-1] not in path):
             path.append(err["loc"][-1])  # the key itself is not in the data: name it
@@ -420,7 +432,8 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
         if key in seen:
             continue
         seen.add(key)
-        problems.append(Problem(_source_for(shown, origins, fallback), key[0], reason))
+        problems.append(Problem(_source_for([*shown, *blamed], origins, fallback), key[0],
+                                reason))
     return problems
 
 
