@@ -46,8 +46,9 @@ def main(args: argparse.Namespace) -> int:
         vary[key] = values
     count = math.prod(len(v) for v in vary.values())
     if count > MAX_POINTS:
-        raise ScenarioError([Problem("--vary", "", f"{' x '.join(str(len(v)) for v in vary.values())}"
-                                                   f" = {count:,} points, more than {MAX_POINTS:,}")])
+        sizes = " x ".join(str(len(v)) for v in vary.values())
+        raise ScenarioError([Problem("--vary", "", f"{sizes} values = {count:,} points, more "
+                                                   f"than {MAX_POINTS:,}")])
     base = load_for_run(args, args.scenario)
     memory = available_memory()
     points = factorial(vary)

@@ -8,9 +8,11 @@ YAML; its top-level blocks are:
 ``simulation``
     ``horizon`` (cases occur until then), ``warmup`` (cases reported earlier are flagged
     ``in_warmup``), ``drain_limit`` (after the horizon no new cases occur; the run goes on until
-    every case is resolved or this much time has passed; what is still open is censored).
+    every case is resolved or this much time has passed; what is still open is censored),
+    ``allow_large`` (run a scenario above the size limits of ``sim.scenario.size``, with a
+    warning instead of a refusal).
 ``district``
-    ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them) and
+    ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them; at most 5) and
     ``hour_profile`` (24 relative weights of occurrence by hour of day).
 ``calendars``
     Named working calendars (``office`` and ``always`` exist by default).
@@ -29,9 +31,9 @@ YAML; its top-level blocks are:
 Times are durations (``45min``, ``2h``, ``3d``; a bare number is hours). Staff counts accept
 ``unlimited``. Unknown keys are errors, since a silently ignored typo is a wrong experiment.
 Values are taken as written or refused, never changed: numbers are finite and never booleans
-(``sim.scenario.numbers``), a time of day has minutes 00-59, and names follow ``sim.scenario.names``.
-How big a scenario may be (cases, simulated time, setup work) is ``sim.scenario.size``'s rule;
-``simulation.allow_large: true`` turns its refusals into warnings.
+(``sim.scenario.numbers``), a time of day has minutes 00-59, and names follow
+``sim.scenario.names``. How big a scenario may be (cases, simulated time, setup work) is
+``sim.scenario.size``'s rule; ``simulation.allow_large: true`` turns its refusals into warnings.
 """
 
 from __future__ import annotations

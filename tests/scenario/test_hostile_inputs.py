@@ -67,8 +67,16 @@ def F(id, cls, snippet, path, reason, whole=False, source="FILE", extra_files=No
     return Hostile(id, "file", cls, snippet, source, path, reason, whole, extra_files or {})
 
 
-def A(id, cls, argv, flag, reason):
-    return Hostile(id, "flag", cls, tuple(argv), flag, "", reason)
+def A(id, cls, argv, flag, reason, extra_files=None):
+    return Hostile(id, "flag", cls, tuple(argv), flag, "", reason, extra_files=extra_files or {})
+
+
+def city(block: str) -> dict:
+    """A city file next to the base scenario, for ``govsim city {tmp}/city.yaml``."""
+    return {"city.yaml": f"extends: base.yaml\ncity: {block}\n"}
+
+
+CITY = ["city", "{tmp}/city.yaml", "--out", "{out}", "--quiet", "--no-figures"]
 
 
 def D(id, cls, content: bytes, reason):
@@ -184,6 +192,14 @@ CORPUS: list[Hostile] = [
     A("confidence_1", "3", [*RUN, "--confidence", "1"], "--confidence", "between 0 and 1"),
     A("confidence_negative", "3", [*RUN, "--confidence=-0.5"], "--confidence",
       "between 0 and 1"),
+    A("city_district_named_CITY", "3", CITY, "TMP/city.yaml",
+      "city.districts: district 'CITY': 'CITY' is reserved",
+      city("{cases_per_year: 1000, districts: {CITY: {streets: 1}}}")),
+    A("city_district_with_slash", "3", CITY, "TMP/city.yaml", "cannot contain '/'",
+      city("{cases_per_year: 1000, districts: {'../up': {streets: 1}}}")),
+    A("city_cases_per_year_true", "3", CITY, "TMP/city.yaml",
+      "city.cases_per_year: expected a number, got true",
+      city("{cases_per_year: true, districts: {d: {streets: 1}}}")),
     A("scheduler_without_dask", "3", [*RUN, "--scheduler", "tcp://127.0.0.1:8786"],
       "--scheduler", "only used with --backend dask"),
     # ----------------------------------------------------------- 4: work without bound
@@ -231,6 +247,12 @@ CORPUS: list[Hostile] = [
       "name: many\ncase_types: {t: {}}\nstreets: {"
       + ", ".join(f"s{i}: {{}}" for i in range(10_001)) + "}\n", "streets",
       "at most 10,000 entries, got 10,001", whole=True),
+    A("city_of_a_billion_streets", "4", CITY, "TMP/city.yaml",
+      "city.districts.d.streets: Input should be less than or equal to 10000",
+      city("{cases_per_year: 1000, districts: {d: {streets: 1000000000}}}")),
+    A("city_of_ten_billion_cases", "4", CITY, "TMP/base.yaml",
+      "case_types.parking.rate: expected",
+      city("{cases_per_year: 1.0e+10, districts: {d: {streets: 2}}}")),
     A("reps_above_100000", "4", [*RUN, "--reps", "100001"], "--reps",
       "from 1 to 100,000"),
     A("workers_2000", "4", [*RUN, "--workers", "2000", "--backend", "processes"], "--workers",
@@ -347,6 +369,9 @@ CORPUS: list[Hostile] = [
     S("street_default_travel_inf", "5",
       "street_defaults.travel_time={kind: fixed, value: .inf}",
       "street_defaults.travel_time.value", "finite duration"),
+    A("city_cases_per_year_inf", "5", CITY, "TMP/city.yaml",
+      "city.cases_per_year: Input should be a finite number",
+      city("{cases_per_year: .inf, districts: {d: {streets: 1}}}")),
     A("confidence_nan", "5", [*RUN, "--confidence", "nan"], "--confidence",
       "must be a finite number"),
     A("confidence_inf", "5", [*RUN, "--confidence", "inf"], "--confidence",
@@ -484,6 +509,8 @@ def _argv(case: Hostile, tmp: Path, command: str) -> tuple[list[str], str]:
     if case.kind == "data":
         log = _write(tmp, f"{case.id}.csv", case.payload)
         return ["calibrate", str(log), "--out", str(out)], f"error: {log}: "
+    for name, content in case.extra_files.items():
+        _write(tmp, name, content)
     argv = [fill.get(a, a).replace("{tmp}", str(tmp)) for a in case.payload]
     source = case.source.replace("TMP", str(tmp))
     return argv, f"error: {source}: "
