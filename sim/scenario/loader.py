@@ -76,20 +76,25 @@ def _without_base_60(resolvers: dict) -> dict:
 _ScenarioYaml.yaml_implicit_resolvers = _without_base_60(yaml.SafeLoader.yaml_implicit_resolvers)
 
 
+class NotYaml(ValueError):
+    """Text that does not parse as YAML (the reason is one line)."""
+
+
 def _yaml_load(text: str) -> Any:
-    """Parse YAML text; raise ``ValueError`` with a one-line reason if it is not a sound
-    document (invalid, nested too deeply, expanding too far, or referring to itself)."""
+    """Parse YAML text; raise ``NotYaml`` if it does not parse, ``ValueError`` if it parses to
+    something unsound (nested too deeply, expanding too far, referring to itself); each with a
+    one-line reason."""
     try:
         data = yaml.load(text, Loader=_ScenarioYaml)  # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ValueError(f"{where}invalid YAML: {reason}") from None
-    except RecursionError:
+        raise NotYaml(f"{where}invalid YAML: {reason}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
         raise ValueError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise ValueError(f"invalid YAML: {str(exc).split(';')[0]}") from None
+        raise NotYaml(f"invalid YAML: {str(exc).split(';')[0]}") from None
     problem = structure_problem(data)
     if problem:
         raise ValueError(problem)
@@ -230,11 +235,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
                                      f"a key path of more than {MAX_DEPTH} keys")])
     try:
         value = _yaml_load(raw) if raw.strip() else ""
+    except NotYaml:
+        value = raw  # not YAML: the text itself (a label with a colon, say)
     except ValueError as exc:
-        if "invalid YAML" in str(exc) and "nested" not in str(exc):
-            value = raw  # not YAML: the text itself (a label with a colon, say)
-        else:
-            raise ScenarioError([Problem(SET_SOURCE, key.strip(), str(exc))]) from None
+        raise ScenarioError([Problem(SET_SOURCE, key.strip(), str(exc))]) from None
     return keys, value
 
 
@@ -448,11 +452,11 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         for i, name in enumerate(names):
             if name not in known:
                 hint = _did_you_mean(name, known)
-                out.append((f"{path}[{i}]", f"unknown {what} {name!r}{hint}"))
+                out.append((f"{path}[{i}]", f"unknown {what} {shown(name)}{hint}"))
 
     def need_one(name: str, known: set, what: str, path: str) -> None:
         if name not in known:
-            out.append((path, f"unknown {what} {name!r}{_did_you_mean(name, known)} "
+            out.append((path, f"unknown {what} {shown(name)}{_did_you_mean(name, known)} "
                               f"(defined: {', '.join(sorted(known))})"))
 
     for name, street in s.streets.items():
@@ -467,11 +471,11 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         if isinstance(ct.work, dict):
             for d in ct.departments:
                 if d not in ct.work:
-                    out.append((f"case_types.{name}.work", f"no work content for department {d!r}"))
+                    out.append((f"case_types.{name}.work", f"no work content for department {shown(d)}"))
             for d in ct.work:
                 if d not in ct.departments:
                     out.append((f"case_types.{name}.work.{d}",
-                                f"{d!r} is not among the departments this case type needs"))
+                                f"{shown(d)} is not among the departments this case type needs"))
     w, sk = s.reform.whistle, s.reform.sinking
     if isinstance(w.trigger.types, list):
         need(w.trigger.types, types_, "case type", "reform.whistle.trigger.types")
@@ -481,7 +485,7 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         for d in sk.fraction:
             if d not in depts:
                 out.append((f"reform.sinking.fraction.{d}",
-                            f"unknown department {d!r}{_did_you_mean(d, depts)}"))
+                            f"unknown department {shown(d)}{_did_you_mean(d, depts)}"))
     return [(p.replace(".[", "["), m) for p, m in out]
 
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
+from sim.scenario.errors import shown
 from sim.scenario.numbers import MAX_DURATION_H
 
 HOURS_PER_UNIT = {
@@ -33,10 +34,10 @@ def parse_duration(value: Any) -> float:
     """
     hours = _hours(value)
     if not math.isfinite(hours):
-        raise ValueError(f"expected a finite duration, got {value!r}")
+        raise ValueError(f"expected a finite duration, got {shown(value)}")
     if abs(hours) > MAX_DURATION_H:
         raise ValueError(f"a duration is at most {MAX_DURATION_H:,.0f}h (about 114 years), "
-                         f"got {value!r}")
+                         f"got {shown(value)}")
     return hours
 
 
@@ -56,8 +57,8 @@ def _hours(value: Any) -> float:
             if unit in HOURS_PER_UNIT:
                 return float(number) * HOURS_PER_UNIT[unit]
             raise ValueError(
-                f"unknown time unit {unit!r} in {value!r}; use s, min, h, d or w")
-    raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {value!r}")
+                f"unknown time unit {shown(unit, 20)} in {shown(value)}; use s, min, h, d or w")
+    raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {shown(value)}")
 
 
 def format_duration(hours: float) -> str:
