@@ -27,6 +27,10 @@ sets ``simulation.allow_large: true`` (in the file, or ``--set simulation.allow_
 the same findings are then printed as warnings and the run goes ahead. The setting is part of
 the scenario, so it is recorded in the manifest like every other.
 
+A department with no staff that a case type needs is allowed (its cases stay open and are
+censored; tests/test_extremes.py relies on it), but every replication then runs to the drain
+limit: ``assess`` warns about it, and the simulated-time limit bounds how long that is.
+
 ``expected_cases`` is the size estimate the brief of issue 11 asks for: the sum over streets and
 case types of rate x grids x horizon (in days).
 """
