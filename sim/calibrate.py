@@ -26,18 +26,51 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from sim.scenario.errors import Problem, ScenarioError
+
 MIN_HOURS = 1 / 60
 """Close times below a minute are treated as one minute (the logs have minute resolution)."""
+
+
+COLUMNS = ("CreatedDate", "ClosedDate", "UpdatedDate", "RequestType", "Owner", "Status")
+"""The columns of an LA 311 export that calibration reads (any letter case; NCName optional)."""
+
+
+def _read_csv(path: str | Path) -> pd.DataFrame:
+    """The CSV at ``path``, or a ``ScenarioError`` saying in one line why it cannot be read."""
+    def refuse(reason: str) -> ScenarioError:
+        return ScenarioError([Problem(str(path), "", reason)])
+
+    try:
+        return pd.read_csv(path, low_memory=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise refuse("file not found") from None
+    except UnicodeDecodeError as exc:
+        raise refuse(f"not UTF-8 text (byte at offset {exc.start}); export the log as UTF-8 "
+                     "CSV") from None
+    except OSError as exc:
+        raise refuse(f"cannot read: {exc.strerror or exc}") from None
+    except pd.errors.EmptyDataError:
+        raise refuse("empty: no header row (expected the columns "
+                     f"{', '.join(COLUMNS)})") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise refuse(f"not a readable CSV: {str(exc).strip().splitlines()[-1]}") from None
 
 
 def read_la311(path: str | Path) -> pd.DataFrame:
     """Requests with ``created``, ``closed`` (NaT while open), ``group`` columns and more.
 
     Cancelled requests are dropped (no service was given); open ones are kept as censored at the
-    export time, estimated as the latest update in the file.
+    export time, estimated as the latest update in the file. A file that is missing, empty, not
+    a CSV, lacks a column, or holds no closed request to fit raises ``ScenarioError``.
     """
-    raw = pd.read_csv(path, low_memory=False)
-    raw.columns = [c.lower() for c in raw.columns]
+    raw = _read_csv(path)
+    raw.columns = [str(c).lower() for c in raw.columns]
+    missing = [c for c in COLUMNS if c.lower() not in raw.columns]
+    if missing:
+        raise ScenarioError([Problem(str(path), "", (
+            f"missing column(s) {', '.join(missing)}: not an LA 311 export (expected "
+            f"{', '.join(COLUMNS)})"))])
     when = {c: pd.to_datetime(raw[c], errors="coerce", format="mixed")
             for c in ("createddate", "closeddate", "updateddate")}
     out = pd.DataFrame({
@@ -54,6 +87,13 @@ def read_la311(path: str | Path) -> pd.DataFrame:
                             (export - out["created"]).dt.total_seconds() / 3600, hours)
     out = out[out["hours"] >= 0]
     out["hours"] = out["hours"].clip(lower=MIN_HOURS)
+    if out.empty:
+        raise ScenarioError([Problem(str(path), "", (
+            "no usable request: every row is cancelled, has no valid CreatedDate, or closes "
+            "before it was created"))])
+    if out["censored"].all():
+        raise ScenarioError([Problem(str(path), "", "no closed request to fit: every request "
+                                                    "is still open")])
     return out.reset_index(drop=True)
 
 
@@ -158,11 +198,14 @@ def fit_group(name: str, hours: np.ndarray, censored: np.ndarray, quick_h: float
 
 def calibrate(requests: pd.DataFrame, by: str = "owner", min_n: int = 30,
               quick_h: float = 1.0) -> list[Fit]:
-    """One ``Fit`` per group with at least ``min_n`` requests, largest first, and ``ALL``."""
+    """One ``Fit`` per group with at least ``min_n`` requests, largest first, and ``ALL``.
+
+    A group whose requests are all still open is left out: censored values alone do not
+    determine a distribution (the likelihood grows without bound as the median does)."""
     fits = [fit_group("ALL", requests["hours"].to_numpy(), requests["censored"].to_numpy(),
                       quick_h)]
     for name, g in sorted(requests.groupby(by), key=lambda kv: -len(kv[1])):
-        if len(g) >= min_n:
+        if len(g) >= min_n and not g["censored"].all():
             fits.append(fit_group(str(name), g["hours"].to_numpy(), g["censored"].to_numpy(),
                                   quick_h))
     return fits
@@ -175,6 +218,12 @@ def qq_figure(requests: pd.DataFrame, fits: list[Fit], by: str, path: Path) -> P
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # Group names come from the log (agency names may hold '$'): draw them as written.
+    with plt.rc_context({"text.parse_math": False}):
+        return _qq_figure(plt, requests, fits, by, path)
+
+
+def _qq_figure(plt, requests: pd.DataFrame, fits: list[Fit], by: str, path: Path) -> Path:
     shown = fits[: min(len(fits), 6)]
     cols = min(3, len(shown))
     rows = math.ceil(len(shown) / cols)

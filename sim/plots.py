@@ -1,9 +1,18 @@
-"""Figures of response-time distributions (matplotlib, written as PNG files)."""
+"""Figures of response-time distributions (matplotlib, written as PNG files).
+
+Every figure function is wrapped in ``plain_text``: names come from scenarios (case types,
+streets, scenario names) and may hold ``$``, which matplotlib would otherwise parse as a
+mathtext formula (``$\\frac{`` or ``$x$_`` make it fail while saving, after the results
+were written). Inside ``plain_text`` every text is drawn as written.
+"""
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import matplotlib
 
@@ -13,6 +22,19 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sim.analysis.summary import ALL, METRIC_LABELS  # noqa: E402
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def plain_text(figure_function: F) -> F:
+    """Run ``figure_function`` with matplotlib's mathtext off: text created (and saved) inside
+    it is drawn literally, whatever ``$`` it holds."""
+    @functools.wraps(figure_function)
+    def drawn_literally(*args, **kwargs):
+        with plt.rc_context({"text.parse_math": False, "text.usetex": False}):
+            return figure_function(*args, **kwargs)
+    return drawn_literally  # type: ignore[return-value]
+
 
 LOG_FLOOR_H = 0.05
 """On a log axis, times below 3 minutes are drawn at 3 minutes."""
@@ -50,6 +72,7 @@ def _grid(n: int):
     return fig, axes.flat
 
 
+@plain_text
 def response_figures(cases: pd.DataFrame, folder: Path, title: str = "") -> list[Path]:
     """Histogram and ECDF of ``response_h``, for ALL and per case type."""
     folder = Path(folder)
@@ -147,6 +170,7 @@ def _analysed(cases: pd.DataFrame) -> pd.DataFrame:
     return cases[cases["t_report"].notna() & ~cases["in_warmup"].astype(bool)]
 
 
+@plain_text
 def comparison_figures(cases_by_scenario: dict[str, pd.DataFrame], table: pd.DataFrame,
                        folder: Path, confidence: float = 0.95) -> list[Path]:
     """``compare_ecdf.png`` (overlaid ECDFs with replication bands, ALL and per case type) and
@@ -274,6 +298,7 @@ def _is_numeric(values) -> bool:
                for v in values)
 
 
+@plain_text
 def sweep_figures(table: pd.DataFrame, keys: list[str], folder: Path, title: str = "",
                   confidence: float = 0.95, metrics: list[str] | None = None) -> list[Path]:
     """One PNG per metric (case type ALL): value with its CI band against the first varied key,
@@ -323,6 +348,7 @@ def sweep_figures(table: pd.DataFrame, keys: list[str], folder: Path, title: str
 
 # --------------------------------------------------------------------------- warm-up
 
+@plain_text
 def warmup_figure(series: pd.DataFrame, statistic: np.ndarray, warmup_h: float, batch_h: float,
                   path: Path, title: str = "", analysed: np.ndarray | None = None) -> Path:
     """Backlog over time (each replication, their mean and ``analysed``, the series MSER saw)

@@ -13,8 +13,10 @@ import numpy as np  # noqa: E402
 
 from sim.analysis.summary import ALL  # noqa: E402
 from sim.city.aggregate import CITY, EDGES, CitySummary  # noqa: E402
+from sim.plots import plain_text  # noqa: E402
 
 
+@plain_text
 def city_figures(result: CitySummary, out: Path, title: str) -> list[Path]:
     """``response_ecdf.png`` (city-wide, ALL and each case type) and ``districts.png``
     (share within deadline and p90 response time per district, with CI half-widths)."""

@@ -27,30 +27,45 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import load_raw, validate
+from sim.scenario.names import name_problem
+from sim.scenario.numbers import MAX_ENTRIES, MAX_GRIDS, Count, Number
 from sim.scenario.schema import UNLIMITED, Scenario
 
 DAYS_PER_YEAR = 365.0
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class DistrictSpec(_Model):
     label: str = ""
-    streets: int = Field(ge=1)
+    # Street names are "<district>_01"...: a district's streets are a scenario's streets.
+    streets: Count = Field(ge=1, le=MAX_ENTRIES)
 
 
 class CitySpec(_Model):
     """The ``city`` block of a city file."""
 
-    cases_per_year: float = Field(gt=0, description="occurrences in the whole city per year")
-    grids_per_street: int = Field(default=27, ge=1)
-    districts: dict[str, DistrictSpec] = Field(min_length=1)
+    cases_per_year: Number = Field(gt=0, description="occurrences in the whole city per year")
+    grids_per_street: Count = Field(default=27, ge=1, le=MAX_GRIDS)
+    districts: dict[str, DistrictSpec] = Field(min_length=1, max_length=MAX_ENTRIES)
+
+    @field_validator("districts")
+    @classmethod
+    def _names(cls, districts: dict) -> dict:
+        # A district's name is the scope of its summary rows, next to the city-wide CITY.
+        for name in districts:
+            problem = name_problem(name)
+            if problem is None and name.upper() == "CITY":
+                problem = "'CITY' is reserved for the city-wide rows of the summary"
+            if problem:
+                raise ValueError(f"district {name!r}: {problem}")
+        return districts
 
     @property
     def streets(self) -> int:
@@ -95,7 +110,8 @@ def load_city(path: str | Path, overrides: list[str] | tuple = ()) -> City:
         spec = CitySpec.model_validate(block)
     except ValidationError as exc:
         raise ScenarioError([
-            Problem(source, ".".join(["city", *(str(p) for p in err["loc"])]), err["msg"])
+            Problem(source, ".".join(["city", *(str(p) for p in err["loc"])]),
+                    err["msg"].removeprefix("Value error, "))
             for err in exc.errors()]) from None
     template = validate(raw, origins, source)
     districts = {}

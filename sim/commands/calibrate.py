@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from sim import flags
 from sim.calibrate import calibrate, qq_figure, read_la311
 
 
@@ -17,8 +18,9 @@ def register(sub) -> None:
                                    "distances; write calibration.yaml and a Q-Q figure.")
     p.add_argument("log", help="a LA 311 CSV export (see data/la311/)")
     p.add_argument("--by", choices=["owner", "request_type", "council"], default="owner")
-    p.add_argument("--min-n", type=int, default=30, help="smallest group fitted (default 30)")
-    p.add_argument("--quick", type=float, default=1.0,
+    p.add_argument("--min-n", type=flags.whole_number(1, 10**9), default=30,
+                   help="smallest group fitted (default 30)")
+    p.add_argument("--quick", type=flags.non_negative_number, default=1.0,
                    help="hours under which a closure counts as administrative (default 1)")
     p.add_argument("--out", default="results/calibration", help="output folder")
     p.set_defaults(func=main)

@@ -1,11 +1,18 @@
-"""``govsim check SCENARIO``: validate, summarise, and show every pool's offered load."""
+"""``govsim check SCENARIO``: validate, summarise, and show every pool's offered load.
+
+``check`` refuses exactly what ``run`` refuses about a scenario (the same loading, limits and
+memory estimate), so a scenario ``check`` calls valid runs. It also prints the size estimate
+of one replication and the warnings ``run`` would print.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sim.model.load import offered_loads
 from sim.scenario.loader import load_scenario
+from sim.scenario.size import available_memory, describe, estimate, preflight
 from sim.scenario.units import format_duration
 
 WARN_LOAD = 0.95
@@ -23,7 +30,9 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    s = load_scenario(args.scenario, args.overrides)
+    memory = available_memory()
+    s = load_scenario(args.scenario, args.overrides, memory_available=memory)
+    warnings = preflight(s, args.scenario, memory_available=memory)
     sim_ = s.simulation
     grids = sum(st.grids for st in s.streets.values())
     w, k = s.reform.whistle, s.reform.sinking
@@ -37,6 +46,7 @@ def main(args: argparse.Namespace) -> int:
           f"{len(s.case_types)} case types")
     per_day = sum(ct.rate * grids for ct in s.case_types.values())
     print(f"  expected occurrences: {per_day:,.1f} per day")
+    print(f"  {describe(estimate(s))}")
     print(f"  whistle-and-report: {'on' if w.enabled else 'off'}; resource sinking: "
           f"{'on' if k.enabled else 'off'}")
     loads = offered_loads(s)
@@ -70,4 +80,6 @@ def main(args: argparse.Namespace) -> int:
     if warned:
         print(f"warning: {len(warned)} pool(s) with offered load >= {WARN_LOAD}: "
               + ", ".join(p.pool for p in warned[:8]))
+    for line in warnings:
+        print(line, file=sys.stderr)
     return 0

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from sim import flags
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -22,15 +24,19 @@ def register(sub) -> None:
                     "as an independent simulation, in parallel, writing a partitioned "
                     "cases.parquet dataset; then summarise it partition by partition.")
     p.add_argument("city", help="city file (a scenario with a 'city' block)")
-    p.add_argument("--reps", type=int, default=1, help="replications per district (default 1)")
-    p.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
+    p.add_argument("--reps", type=flags.replications, default=1,
+                   help="replications per district (default 1)")
+    p.add_argument("--seed", type=flags.seed, default=1, help="root seed (default 1)")
     p.add_argument("--out", default=None, help="output folder (default results/<city name>)")
     p.add_argument("--force", action="store_true", help="replace an existing result")
     p.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
                    help="where districts run (default processes)")
-    p.add_argument("--workers", type=int, default=None, help="parallel workers (default: cores)")
-    p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
-    p.add_argument("--confidence", type=float, default=0.95, help="CI level (default 0.95)")
+    p.add_argument("--workers", type=flags.workers, default=None,
+                   help="parallel workers (default: cores)")
+    p.add_argument("--scheduler", type=flags.address, default=None,
+                   help="address of an existing Dask scheduler (needs --backend dask)")
+    p.add_argument("--confidence", type=flags.level, default=0.95,
+                   help="CI level, between 0 and 1 (default 0.95)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",

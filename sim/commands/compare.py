@@ -9,7 +9,6 @@ from pathlib import Path
 from sim.experiment.compare import distinct_names, run_compare
 from sim.names import safe_component
 from sim.report_text import comparison_lines, comparison_value_lines
-from sim.scenario.loader import load_scenario
 
 
 def register(sub) -> None:
@@ -35,7 +34,12 @@ def main(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
-    loaded = [load_scenario(path, args.overrides) for path in args.scenarios]
+    from sim.cli import load_for_run
+    from sim.commands.run import check_precision_args
+
+    check_precision_args(args)
+    cap = args.max_reps if args.target_precision is not None else args.reps
+    loaded = [load_for_run(args, path, cap) for path in args.scenarios]
     scenarios = distinct_names(loaded, [Path(p).stem for p in args.scenarios])
     names = [s.name for s in scenarios]
     out = (Path(args.out) if args.out

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim import flags
 from sim.experiment.runner import run_scenarios
 from sim.names import safe_component
 from sim.report_text import summary_lines
-from sim.scenario.loader import load_scenario
+from sim.scenario.errors import Problem, ScenarioError
+
+PRECISION_METRICS = ("p90_h", "mean_h", "p50_h", "p95_h", "deadline_met_share",
+                     "resolved_share")
+"""Metrics ``--target-precision`` can aim at (a relative half-width needs a nonzero mean)."""
 
 
 def register(sub) -> None:
@@ -27,14 +32,22 @@ def register(sub) -> None:
 
 def add_precision_args(p: argparse.ArgumentParser) -> None:
     """``--target-precision`` and its companions (shared with ``govsim compare``)."""
-    p.add_argument("--target-precision", type=float, default=None, metavar="R",
+    p.add_argument("--target-precision", type=flags.positive_number, default=None, metavar="R",
                    help="add replications (starting from --reps) until the CI half-width of "
                         "--precision-metric (case type ALL) is at most R x |mean|, e.g. 0.05")
-    p.add_argument("--precision-metric", default="p90_h",
+    p.add_argument("--precision-metric", default="p90_h", choices=PRECISION_METRICS,
+                   metavar="METRIC",
                    help="metric for --target-precision (default p90_h; also mean_h, p50_h, "
                         "p95_h, deadline_met_share, resolved_share)")
-    p.add_argument("--max-reps", type=int, default=200,
+    p.add_argument("--max-reps", type=flags.replications, default=200,
                    help="cap on replications for --target-precision (default 200)")
+
+
+def check_precision_args(args: argparse.Namespace) -> None:
+    """``--max-reps`` below ``--reps`` would cap the run below what was asked for."""
+    if args.target_precision is not None and args.max_reps < args.reps:
+        raise ScenarioError([Problem("--max-reps", "", f"must be at least --reps ({args.reps}), "
+                                                       f"got {args.max_reps}")])
 
 
 def precision_line(record: dict) -> str:
@@ -51,7 +64,11 @@ def precision_line(record: dict) -> str:
 def main(args: argparse.Namespace) -> int:
     import sys
 
-    scenario = load_scenario(args.scenario, args.overrides)
+    from sim.cli import load_for_run
+
+    check_precision_args(args)
+    cap = args.max_reps if args.target_precision is not None else args.reps
+    scenario = load_for_run(args, args.scenario, cap)
     out = Path(args.out) if args.out else Path("results") / safe_component(scenario.name)
     command = ["govsim", *sys.argv[1:]]
     kw = dict(backend=args.backend, workers=args.workers, scheduler=args.scheduler,

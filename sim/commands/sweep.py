@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
 from sim.analysis.summary import ALL
-from sim.experiment.sweep import _short_keys, parse_vary, run_sweep
+from sim.experiment.sweep import _short_keys, factorial, parse_vary, point_scenario, run_sweep
 from sim.names import safe_component
 from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
-from sim.scenario.loader import load_scenario
+
+MAX_POINTS = 10_000
+"""Points of a sweep's factorial: each is a full run of --reps replications."""
 
 
 def register(sub) -> None:
@@ -33,13 +36,29 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    base = load_scenario(args.scenario, args.overrides)
+    from sim.cli import load_for_run
+    from sim.scenario.size import available_memory, preflight
+
     vary: dict[str, list] = {}
     for text in args.vary:
         key, values = parse_vary(text)
         if key in vary:
             raise ScenarioError([Problem("--vary", key, "given twice")])
         vary[key] = values
+    count = math.prod(len(v) for v in vary.values())
+    if count > MAX_POINTS:
+        sizes = " x ".join(str(len(v)) for v in vary.values())
+        raise ScenarioError([Problem("--vary", "", f"{sizes} values = {count:,} points, more "
+                                                   f"than {MAX_POINTS:,}")])
+    base = load_for_run(args, args.scenario)
+    memory = available_memory()
+    points = factorial(vary)
+    warnings: set[str] = set()
+    for point in points:  # each point is checked like a scenario file before anything runs
+        warnings.update(preflight(point_scenario(base, point), "--vary", args.reps * len(points),
+                                  args.workers, args.backend, args.scheduler, memory))
+    for line in sorted(warnings):
+        print(line, file=sys.stderr)
     out = Path(args.out) if args.out else Path("results") / safe_component(f"sweep-{base.name}")
     res = run_sweep(base, vary, args.reps, args.seed, out, backend=args.backend,
                     workers=args.workers, scheduler=args.scheduler, force=args.force,

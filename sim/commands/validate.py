@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import time
 
+from sim import flags
 from sim.experiment.executors import BACKENDS
+from sim.scenario.errors import Problem, ScenarioError
 
 EXIT_FAILED = 1
 
@@ -23,11 +25,14 @@ def register(sub) -> None:
                     "on every replication. Exit status 1 if any check fails.")
     p.add_argument("--quick", action="store_true",
                    help="short runs with few replications (for tests; wider intervals)")
-    p.add_argument("--reps", type=int, default=None, help="replications (default by size)")
-    p.add_argument("--seed", type=int, default=1, help="root seed (default 1)")
-    p.add_argument("--confidence", type=float, default=0.99, help="CI level (default 0.99)")
+    p.add_argument("--reps", type=flags.whole_number(2, flags.MAX_REPS), default=None,
+                   help="replications, at least 2 for a CI (default by size)")
+    p.add_argument("--seed", type=flags.seed, default=1, help="root seed (default 1)")
+    p.add_argument("--confidence", type=flags.level, default=0.99,
+                   help="CI level, between 0 and 1 (default 0.99)")
     p.add_argument("--backend", choices=BACKENDS, default="serial")
-    p.add_argument("--workers", type=int, default=None, help="workers for processes/dask")
+    p.add_argument("--workers", type=flags.workers, default=None,
+                   help="workers for processes/dask")
     p.add_argument("--only", action="append", default=None, metavar="TEXT",
                    help="only reductions whose name contains TEXT (repeatable)")
     p.add_argument("--csv", default=None, help="also write the table to this CSV file")
@@ -35,8 +40,13 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.validate import run_validation, table_lines
+    from sim.validate import reductions, run_validation, table_lines
 
+    names = [r.name for r in reductions()]
+    for text in args.only or []:
+        if not any(text in name for name in names):
+            raise ScenarioError([Problem("--only", "", f"no reduction's name contains {text!r} "
+                                                       f"(names: {', '.join(names)})")])
     size = "quick" if args.quick else "full"
     started = time.perf_counter()
     table = run_validation(size, reps=args.reps, seed=args.seed, confidence=args.confidence,

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
-from sim.analysis.warmup import suggest_warmup
+from sim import flags
+from sim.analysis.warmup import BATCH, suggest_warmup
 from sim.experiment.files import atomic_write_bytes
 from sim.experiment.manifest import json_default
 from sim.experiment.runner import run_scenarios
 from sim.names import safe_component
-from sim.scenario.loader import load_scenario
-from sim.scenario.units import format_duration, parse_duration
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.units import format_duration
+
+MAX_SAMPLES = 100_000
+"""Backlog samples over the horizon: MSER's search costs the square of the batches."""
+MAX_CYCLE_SAMPLES = 7 * 24 * 60
+"""Samples in one cycle removed before MSER, whose profile is estimated phase by phase: a
+week of one-minute steps."""
 
 
 def register(sub) -> None:
@@ -27,24 +35,45 @@ def register(sub) -> None:
     from sim.cli import add_run_args
 
     add_run_args(p)
-    p.add_argument("--step", default="1h", help="sampling interval of the backlog (default 1h)")
-    p.add_argument("--period", default="1w",
+    p.add_argument("--step", type=flags.duration(positive=True), default="1h",
+                   help="sampling interval of the backlog (default 1h)")
+    p.add_argument("--period", type=flags.duration(positive=False), default="1w",
                    help="cycle removed from the backlog before MSER (default 1w: office hours "
                         "make a weekly cycle; 0 for none)")
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
     p.set_defaults(func=main)
 
 
+def check_sampling(horizon: float, step: float, period: float) -> None:
+    """Refuse a ``--step`` or ``--period`` whose series MSER cannot use or cannot afford."""
+    samples = math.ceil(horizon / step)
+    if samples > MAX_SAMPLES:
+        raise ScenarioError([Problem("--step", "", (
+            f"{format_duration(step)} gives {samples:,} samples over the horizon "
+            f"({format_duration(horizon)}), more than {MAX_SAMPLES:,}; use a step of at least "
+            f"{format_duration(horizon / MAX_SAMPLES)}"))])
+    if samples < 2 * BATCH:
+        raise ScenarioError([Problem("--step", "", (
+            f"{format_duration(step)} gives {samples} samples over the horizon "
+            f"({format_duration(horizon)}); MSER-{BATCH} needs at least {2 * BATCH}"))])
+    if period and round(period / step) > MAX_CYCLE_SAMPLES:
+        raise ScenarioError([Problem("--period", "", (
+            f"{format_duration(period)} is {round(period / step):,} steps of "
+            f"{format_duration(step)}, more than {MAX_CYCLE_SAMPLES:,}"))])
+
+
 def main(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario, args.overrides)
-    step = parse_duration(args.step)
-    out = (Path(args.out) if args.out
-           else Path("results") / safe_component(f"warmup-{scenario.name}"))
+    from sim.cli import load_for_run
+
+    scenario = load_for_run(args, args.scenario)
+    step = args.step
+    check_sampling(scenario.simulation.horizon, step, args.period)
+    out = Path(args.out) if args.out else Path("results") / safe_component(f"warmup-{scenario.name}")
     [res] = run_scenarios([scenario], args.reps, args.seed, [out], backend=args.backend,
                           workers=args.workers, scheduler=args.scheduler, force=args.force,
                           quiet=args.quiet, write_outputs=False, desc="warm-up runs")
     horizon = scenario.simulation.horizon
-    found = suggest_warmup(res.cases, horizon, step, period=parse_duration(args.period))
+    found = suggest_warmup(res.cases, horizon, step, period=args.period)
     suggestion = format_duration(found.warmup_h)
     each = ", ".join(format_duration(h) for h in found.per_replication_h)
     print(f"{scenario.name}: MSER-5 on the backlog of {args.reps} replications "

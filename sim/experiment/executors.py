@@ -3,6 +3,10 @@
 Every replication is computed from (scenario, seed, replication index) alone, so the results are
 the same whichever executor runs it and however many workers it has. Results come back as they
 finish, in any order; the caller stores each one at once.
+
+A worker process that dies (killed by the system, out of memory, ``kill -9``) ends the run with
+``WorkerLost``: the replications already returned were stored by the caller and are kept.
+A scheduler that cannot be reached is refused as a bad ``--scheduler``.
 """
 
 from __future__ import annotations
@@ -14,6 +18,16 @@ from sim.model.replication import Replication, run_replication
 from sim.scenario.schema import Scenario
 
 BACKENDS = ("serial", "processes", "dask")
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died while running a task; the results returned before are kept."""
+
+    def __init__(self, backend: str):
+        super().__init__(
+            f"a worker process of --backend {backend} died while running a replication "
+            "(killed, or out of memory?); the replications finished before are kept: rerun the "
+            "same command to resume, with fewer --workers if memory ran out")
 
 
 def _task(scenario_json: str, seed: int, replication: int) -> Replication:
@@ -55,6 +69,7 @@ def run_calls(function: Callable, calls: list[tuple], backend: str = "serial",
 def _processes(function, calls, workers, fresh) -> Iterator:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     workers = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("spawn")
@@ -65,18 +80,37 @@ def _processes(function, calls, workers, fresh) -> Iterator:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in done:
-                    yield fut.result()
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        raise WorkerLost("processes") from None
+                    yield result
         finally:
             for fut in pending:
                 fut.cancel()
 
 
+def connect(scheduler: str):
+    """A ``distributed.Client`` of the scheduler at ``scheduler``; one that cannot be reached
+    (bad address, nobody listening within dask's connect timeout) is a bad ``--scheduler``."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler)
+    except (OSError, ValueError, TimeoutError) as exc:
+        from sim.scenario.errors import Problem, ScenarioError
+
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ScenarioError([Problem("--scheduler", "",
+                                     f"cannot connect to {scheduler!r}: {reason}")]) from None
+
+
 def _dask(function, calls, workers, scheduler) -> Iterator:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, KilledWorker, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = connect(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, dashboard_address=":0")
@@ -85,7 +119,11 @@ def _dask(function, calls, workers, scheduler) -> Iterator:
         futures = [client.submit(function, *args, pure=False) for args in calls]
         try:
             for fut in as_completed(futures):
-                yield fut.result()
+                try:
+                    result = fut.result()
+                except KilledWorker:
+                    raise WorkerLost("dask") from None
+                yield result
         finally:
             client.cancel(futures)
     finally:

@@ -9,6 +9,10 @@ A distribution is written as a mapping with a ``kind``::
 Each kind is a small pydantic model that validates its parameters and draws a numpy block with
 ``sample(rng, n)``. Values are durations in hours unless the field that holds the distribution
 says otherwise (e.g. working days).
+
+Every distribution must have a finite mean of at most ``MAX_DURATION_H`` and finite sampling
+parameters (a lognormal with ``sigma: 40`` has a mean of e^800, a gamma with ``cv: 1e-200`` a
+shape of 1e400): a distribution that passes validation can be sampled and averaged.
 """
 
 from __future__ import annotations
@@ -19,11 +23,12 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.scenario.numbers import MAX_DURATION_H, Number
 from sim.scenario.units import Duration
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -32,6 +37,25 @@ class _Dist(BaseModel):
     def mean(self) -> float:  # pragma: no cover
         raise NotImplementedError
 
+    def _sampler_parameters(self) -> tuple[float, ...]:
+        """The numbers ``sample`` computes from the fields (checked to be finite)."""
+        return ()
+
+    @model_validator(mode="after")
+    def _representable(self):
+        try:
+            numbers = (self.mean, *self._sampler_parameters())
+        except TypeError:
+            return self  # an incomplete parametrisation, reported by the kind's own check
+        except (OverflowError, ZeroDivisionError, ValueError):
+            numbers = (math.inf,)
+        if not all(math.isfinite(x) for x in numbers):
+            raise ValueError("parameters out of range: the mean or the sampler's parameters "
+                             "overflow")
+        if self.mean > MAX_DURATION_H:
+            raise ValueError(f"parameters give a mean of {self.mean:.3g}, more than "
+                             f"{MAX_DURATION_H:,.0f} (hours or working days)")
+        return self
 
 
 class Exponential(_Dist):
@@ -53,9 +77,9 @@ class Lognormal(_Dist):
 
     kind: Literal["lognormal"]
     mean_: Duration | None = Field(default=None, alias="mean", gt=0)
-    cv: float | None = Field(default=None, gt=0)
+    cv: Number | None = Field(default=None, gt=0)
     median: Duration | None = Field(default=None, gt=0)
-    sigma: float | None = Field(default=None, gt=0)
+    sigma: Number | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _one_parametrisation(self):
@@ -76,6 +100,9 @@ class Lognormal(_Dist):
         mu, s = self._mu_sigma()
         return math.exp(mu + s * s / 2)
 
+    def _sampler_parameters(self) -> tuple[float, ...]:
+        return self._mu_sigma()
+
     def sample(self, rng, n):
         mu, s = self._mu_sigma()
         return rng.lognormal(mu, s, n)
@@ -86,11 +113,15 @@ class Gamma(_Dist):
 
     kind: Literal["gamma"]
     mean_: Duration = Field(alias="mean", gt=0)
-    cv: float = Field(gt=0)
+    cv: Number = Field(gt=0)
 
     @property
     def mean(self) -> float:
         return self.mean_
+
+    def _sampler_parameters(self) -> tuple[float, ...]:
+        shape = 1.0 / self.cv**2
+        return shape, self.mean_ / shape
 
     def sample(self, rng, n):
         shape = 1.0 / self.cv**2
@@ -101,7 +132,7 @@ class Weibull(_Dist):
     """``{kind: weibull, shape: 1.5, scale: 4h}``."""
 
     kind: Literal["weibull"]
-    shape: float = Field(gt=0)
+    shape: Number = Field(gt=0)
     scale: Duration = Field(gt=0)
 
     @property

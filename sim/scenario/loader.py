@@ -5,6 +5,12 @@ file; chains allowed, cycles refused), deep-merges each child over its parent (m
 by key; lists and scalars replace), applies ``--set a.b.c=value`` overrides (values parsed as
 YAML, then typed by the schema), fills each street from ``street_defaults`` and validates the
 result. Every problem is reported at once, as ``file: key.path: reason``.
+
+Whatever a file holds, the work of reading it is bounded: a file is read up to
+``MAX_FILE_BYTES``; its YAML may nest ``MAX_DEPTH`` levels and expand (each use of an alias
+counted in full) to ``MAX_VALUES`` values, so a 700-byte alias bomb or a self-referencing
+alias is refused before anything walks it; an ``extends`` chain is followed for at most
+``MAX_EXTENDS`` files, without recursion. Values shown in messages are cut short.
 """
 
 from __future__ import annotations
@@ -22,10 +28,20 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario import distributions as dist_module
-from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.errors import Problem, ScenarioError, shown
+from sim.scenario.names import check_names
 from sim.scenario.schema import Scenario
+from sim.scenario.size import assess
 
 SET_SOURCE = "--set"
+MAX_FILE_BYTES = 5_000_000
+"""A scenario file is text of a few kilobytes; 5 MB leaves room for long empirical lists."""
+MAX_DEPTH = 40
+"""Nesting levels of YAML (a scenario needs about 7)."""
+MAX_VALUES = 1_000_000
+"""Values (scalars, lists, mappings) a file or a ``--set`` value may expand to."""
+MAX_EXTENDS = 32
+"""Files in one ``extends`` chain."""
 
 
 # --------------------------------------------------------------------------- reading files
@@ -60,24 +76,95 @@ def _without_base_60(resolvers: dict) -> dict:
 _ScenarioYaml.yaml_implicit_resolvers = _without_base_60(yaml.SafeLoader.yaml_implicit_resolvers)
 
 
+class NotYaml(ValueError):
+    """Text that does not parse as YAML (the reason is one line)."""
+
+
 def _yaml_load(text: str) -> Any:
-    return yaml.load(text, Loader=_ScenarioYaml)  # safe: a SafeLoader subclass
-
-
-def _read_yaml(path: Path) -> dict:
+    """Parse YAML text; raise ``NotYaml`` if it does not parse, ``ValueError`` if it parses to
+    something unsound (nested too deeply, expanding too far, referring to itself); each with a
+    one-line reason."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
-    try:
-        data = _yaml_load(text)
+        data = yaml.load(text, Loader=_ScenarioYaml)  # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         reason = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(str(path), "", f"{where}invalid YAML: {reason}")]) from None
+        raise NotYaml(f"{where}invalid YAML: {reason}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ValueError(f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise NotYaml(f"invalid YAML: {str(exc).split(';')[0]}") from None
+    problem = structure_problem(data)
+    if problem:
+        raise ValueError(problem)
+    return data
+
+
+def structure_problem(data: Any) -> str | None:
+    """Why ``data`` is too big or not a tree (None if it is fine).
+
+    YAML aliases let a few bytes stand for an exponentially large tree (``&a [x, x]``,
+    ``&b [*a, *a]``...), or for a cycle (``&a [*a]``). The expanded size and depth are computed
+    once per distinct node (an iterative depth-first walk, sizes memoised by identity), so the
+    check itself costs the size of the file, not of the expansion.
+    """
+    if not isinstance(data, dict | list):
+        return None
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if finished:
+            nested = [c for c in children if isinstance(c, dict | list)]
+            size[key] = 1 + len(children) - len(nested) + sum(size[id(c)] for c in nested)
+            height[key] = 1 + max((height[id(c)] for c in nested), default=0)
+            if size[key] > MAX_VALUES:
+                return (f"expands to more than {MAX_VALUES:,} values (each use of a YAML "
+                        "alias counted in full): too large for a scenario")
+            if height[key] > MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} levels deep"
+            continue
+        if key in size:
+            continue
+        if key in entered:  # reached again below itself
+            return "a YAML alias refers to a mapping or list that contains it (a cycle)"
+        entered.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children
+                     if isinstance(c, dict | list) and id(c) not in size)
+    return None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), "", "file not found")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem(str(path), "", f"larger than {MAX_FILE_BYTES:,} bytes: "
+                                                    "not a scenario file")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(str(path), "", (
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8"))]) from None
+
+
+def _read_yaml(path: Path) -> dict:
+    text = _read_text(path)
+    try:
+        data = _yaml_load(text)
+    except ValueError as exc:
+        raise ScenarioError([Problem(str(path), "", str(exc))]) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -102,23 +189,35 @@ def _deep_merge(base: dict, over: Mapping, origins: dict, source: str, prefix: t
     return base
 
 
-def _resolve_extends(path: Path, chain: tuple[Path, ...], origins: dict) -> dict:
+def _resolve_extends(path: Path, origins: dict) -> dict:
+    """Follow ``extends`` from ``path`` to the root file (a loop, not recursion: a long chain
+    cannot exhaust the stack), then merge each file over its parent, root first."""
+    chain: list[tuple[Path, dict]] = []
     path = path.resolve()
-    if path in chain:
-        cycle = " -> ".join(p.name for p in (*chain, path))
-        raise ScenarioError([Problem(str(chain[-1]), "extends", f"cycle: {cycle}")])
-    data = _read_yaml(path)
-    parent_ref = data.pop("extends", None)
-    merged: dict = {}
-    if parent_ref is not None:
-        if not isinstance(parent_ref, str):
+    while True:
+        if any(path == seen for seen, _ in chain):
+            cycle = " -> ".join(p.name for p in [*(seen for seen, _ in chain), path])
+            raise ScenarioError([Problem(str(chain[-1][0]), "extends", f"cycle: {cycle}")])
+        if len(chain) == MAX_EXTENDS:
+            raise ScenarioError([Problem(str(chain[-1][0]), "extends",
+                                         f"a chain of more than {MAX_EXTENDS} files")])
+        data = _read_yaml(path)
+        chain.append((path, data))
+        parent_ref = data.pop("extends", None)
+        if parent_ref is None:
+            break
+        if not isinstance(parent_ref, str) or not parent_ref.strip():
             raise ScenarioError([Problem(str(path), "extends",
-                                         f"must be a file name, got {parent_ref!r}")])
-        parent = (path.parent / parent_ref)
-        if not parent.exists():
-            raise ScenarioError([Problem(str(path), "extends", f"file not found: {parent}")])
-        merged = _resolve_extends(parent, (*chain, path), origins)
-    return _deep_merge(merged, data, origins, str(path), ())
+                                         f"must be a file name, got {shown(parent_ref)}")])
+        parent = path.parent / parent_ref
+        if not parent.is_file():
+            what = "not a file" if parent.exists() else "file not found"
+            raise ScenarioError([Problem(str(path), "extends", f"{what}: {parent}")])
+        path = parent.resolve()
+    merged: dict = {}
+    for file, data in reversed(chain):
+        merged = _deep_merge(merged, data, origins, str(file), ())
+    return merged
 
 
 # --------------------------------------------------------------------------- overrides
@@ -131,10 +230,15 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     keys = [k for k in key.strip().split(".")]
     if not all(keys):
         raise ScenarioError([Problem(SET_SOURCE, key, "empty key in path")])
+    if len(keys) > MAX_DEPTH:
+        raise ScenarioError([Problem(SET_SOURCE, ".".join(keys[:3]) + "...",
+                                     f"a key path of more than {MAX_DEPTH} keys")])
     try:
         value = _yaml_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
+    except NotYaml:
+        value = raw  # not YAML: the text itself (a label with a colon, say)
+    except ValueError as exc:
+        raise ScenarioError([Problem(SET_SOURCE, key.strip(), str(exc))]) from None
     return keys, value
 
 
@@ -240,8 +344,7 @@ def _did_you_mean(word: str, options: Iterable[str]) -> str:
 
 
 def _got(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(value)
 
 
 def _reason(err: dict, path: list) -> str:
@@ -274,6 +377,18 @@ def _reason(err: dict, path: list) -> str:
         return err["msg"].removeprefix("Value error, ")
     if kind == "too_short":
         return err["msg"].replace("List", "list").lower()
+    if kind == "too_long":
+        got = f", got {len(value):,}" if isinstance(value, dict | list) else ""
+        return f"at most {ctx.get('max_length'):,} entries{got}"
+    if kind == "name_not_text":
+        written = "null" if value is None else str(value).lower() if isinstance(
+            value, bool) else _got(value)
+        return (f"a name must be text, got the key {written} (YAML reads 1, yes or null "
+                f"as a number, boolean or nothing): quote it, e.g. '{written}'")
+    if kind == "finite_number":
+        return f"must be a finite number, got {_got(value)}"
+    if kind == "int_from_float":
+        return f"must be a whole number, got {_got(value)}"
     msg = err["msg"]
     msg = msg[0].lower() + msg[1:]
     return f"{msg}, got {_got(value)}"
@@ -299,6 +414,12 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
     seen: set = set()
     for err in exc.errors():
         path = _data_path(raw, err["loc"])
+        blamed: list = []  # a key below the path, whose file is the one to name
+        if err["loc"] and err["loc"][-1] == "[key]":
+            # A key YAML read as a number, boolean or null (``1:``, ``yes:``, ``null:``).
+            path = _data_path(raw, err["loc"][:-2])
+            blamed = [err["input"]]
+            err = {**err, "type": "name_not_text"}
         if (err["type"] in ("extra_forbidden", "missing") and err["loc"]
                 and isinstance(err["loc"][-1], str) and err["loc"][-1] not in path):
             path.append(err["loc"][-1])  # the key itself is not in the data: name it
@@ -315,7 +436,8 @@ def _problems_from(exc: ValidationError, raw: dict, origins: dict, aliases: dict
         if key in seen:
             continue
         seen.add(key)
-        problems.append(Problem(_source_for(shown, origins, fallback), key[0], reason))
+        problems.append(Problem(_source_for([*shown, *blamed], origins, fallback), key[0],
+                                reason))
     return problems
 
 
@@ -330,11 +452,11 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         for i, name in enumerate(names):
             if name not in known:
                 hint = _did_you_mean(name, known)
-                out.append((f"{path}[{i}]", f"unknown {what} {name!r}{hint}"))
+                out.append((f"{path}[{i}]", f"unknown {what} {shown(name)}{hint}"))
 
     def need_one(name: str, known: set, what: str, path: str) -> None:
         if name not in known:
-            out.append((path, f"unknown {what} {name!r}{_did_you_mean(name, known)} "
+            out.append((path, f"unknown {what} {shown(name)}{_did_you_mean(name, known)} "
                               f"(defined: {', '.join(sorted(known))})"))
 
     for name, street in s.streets.items():
@@ -349,11 +471,11 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         if isinstance(ct.work, dict):
             for d in ct.departments:
                 if d not in ct.work:
-                    out.append((f"case_types.{name}.work", f"no work content for department {d!r}"))
+                    out.append((f"case_types.{name}.work", f"no work content for department {shown(d)}"))
             for d in ct.work:
                 if d not in ct.departments:
                     out.append((f"case_types.{name}.work.{d}",
-                                f"{d!r} is not among the departments this case type needs"))
+                                f"{shown(d)} is not among the departments this case type needs"))
     w, sk = s.reform.whistle, s.reform.sinking
     if isinstance(w.trigger.types, list):
         need(w.trigger.types, types_, "case type", "reform.whistle.trigger.types")
@@ -373,7 +495,7 @@ def check_references(s: Scenario) -> list[tuple[str, str]]:
         for d in sk.fraction:
             if d not in depts:
                 out.append((f"reform.sinking.fraction.{d}",
-                            f"unknown department {d!r}{_did_you_mean(d, depts)}"))
+                            f"unknown department {shown(d)}{_did_you_mean(d, depts)}"))
     return [(p.replace(".[", "["), m) for p, m in out]
 
 
@@ -383,8 +505,15 @@ def _strip_index(path: str) -> tuple:
 
 # --------------------------------------------------------------------------- entry points
 
-def validate(raw: dict, origins: dict | None = None, fallback: str = "<scenario>") -> Scenario:
-    """Validate a merged raw mapping; raise ScenarioError listing every problem."""
+def validate(raw: dict, origins: dict | None = None, fallback: str = "<scenario>",
+             memory_available: float | None = None) -> Scenario:
+    """Validate a merged raw mapping; raise ScenarioError listing every problem.
+
+    Beyond the schema: names used but not defined, names the outputs could not tell apart
+    (``sim.scenario.names``), and a size above the limits of ``sim.scenario.size`` (unless
+    ``simulation.allow_large``); with ``memory_available`` (bytes), also a replication that
+    would not fit in it.
+    """
     origins = dict(origins or {})
     raw = copy.deepcopy(raw)
     aliases = _apply_street_defaults(raw, origins)
@@ -392,34 +521,46 @@ def validate(raw: dict, origins: dict | None = None, fallback: str = "<scenario>
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(_problems_from(exc, raw, origins, aliases, fallback)) from None
-    refs = check_references(scenario)
-    if refs:
-        raise ScenarioError([Problem(_source_for(list(_strip_index(p)), origins, fallback), p, m)
-                             for p, m in refs])
+
+    def problem(path: str, message: str) -> Problem:
+        parts = _strip_index(path)
+        if parts[:3] in aliases:  # a street's value that came from street_defaults
+            path = ".".join([*aliases[parts[:3]], *parts[3:]])
+            parts = _strip_index(path)
+        return Problem(_source_for(list(parts), origins, fallback), path, message)
+
+    wrong = check_references(scenario) + check_names(scenario)
+    if wrong:
+        raise ScenarioError([problem(p, m) for p, m in wrong])
+    too_large = [f for f in assess(scenario, memory_available) if f.refuse]
+    if too_large and not scenario.simulation.allow_large:
+        raise ScenarioError([problem(f.path, f.message) for f in too_large])
     return scenario
 
 
 def load_raw(path: str | Path, overrides: Iterable[str] = ()) -> tuple[dict, dict]:
     """The merged mapping of a scenario file (extends and overrides applied), and its origins."""
     origins: dict = {}
-    raw = _resolve_extends(Path(path), (), origins)
+    raw = _resolve_extends(Path(path), origins)
     apply_overrides(raw, overrides, origins)
     return raw, origins
 
 
-def load_scenario(path: str | Path, overrides: Iterable[str] = ()) -> Scenario:
-    """Read, merge, override and validate a scenario file."""
+def load_scenario(path: str | Path, overrides: Iterable[str] = (),
+                  memory_available: float | None = None) -> Scenario:
+    """Read, merge, override and validate a scenario file (``validate`` says what is checked)."""
     raw, origins = load_raw(path, overrides)
-    return validate(raw, origins, str(path))
+    return validate(raw, origins, str(path), memory_available)
 
 
 def scenario_from_dict(data: Mapping, overrides: Iterable[str] = (),
-                       source: str = "<dict>") -> Scenario:
+                       source: str = "<dict>", memory_available: float | None = None
+                       ) -> Scenario:
     """Validate a scenario given as a Python mapping (for notebooks and tests)."""
     origins: dict = {}
     raw = _deep_merge({}, data, origins, source, ())
     apply_overrides(raw, overrides, origins)
-    return validate(raw, origins, source)
+    return validate(raw, origins, source, memory_available)
 
 
 def resolved_dict(scenario: Scenario) -> dict:

@@ -8,9 +8,11 @@ YAML; its top-level blocks are:
 ``simulation``
     ``horizon`` (cases occur until then), ``warmup`` (cases reported earlier are flagged
     ``in_warmup``), ``drain_limit`` (after the horizon no new cases occur; the run goes on until
-    every case is resolved or this much time has passed; what is still open is censored).
+    every case is resolved or this much time has passed; what is still open is censored),
+    ``allow_large`` (run a scenario above the size limits of ``sim.scenario.size``, with a
+    warning instead of a refusal).
 ``district``
-    ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them) and
+    ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them; at most 5) and
     ``hour_profile`` (24 relative weights of occurrence by hour of day).
 ``calendars``
     Named working calendars (``office`` and ``always`` exist by default).
@@ -28,6 +30,10 @@ YAML; its top-level blocks are:
 
 Times are durations (``45min``, ``2h``, ``3d``; a bare number is hours). Staff counts accept
 ``unlimited``. Unknown keys are errors, since a silently ignored typo is a wrong experiment.
+Values are taken as written or refused, never changed: numbers are finite and never booleans
+(``sim.scenario.numbers``), a time of day has minutes 00-59, and names follow
+``sim.scenario.names``. How big a scenario may be (cases, simulated time, setup work) is
+``sim.scenario.size``'s rule; ``simulation.allow_large: true`` turns its refusals into warnings.
 """
 
 from __future__ import annotations
@@ -50,6 +56,7 @@ from pydantic import (
 )
 
 from sim.scenario.distributions import Distribution, Exponential, Lognormal, fixed
+from sim.scenario.numbers import MAX_ENTRIES, MAX_GRIDS, Count, Number
 from sim.scenario.units import Duration
 
 UNLIMITED = 10**9
@@ -61,7 +68,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 def _parse_staff(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "infinite"):
         return UNLIMITED
-    if isinstance(value, float) and math.isinf(value):
+    if isinstance(value, float) and value == math.inf:  # YAML's .inf; -.inf stays an error
         return UNLIMITED
     return value
 
@@ -70,13 +77,17 @@ def _parse_time_of_day(value: Any) -> Any:
     if isinstance(value, str):
         match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", value)
         if match:
-            return int(match.group(1)) + int(match.group(2)) / 60
+            hours, minutes = int(match.group(1)), int(match.group(2))
+            if minutes >= 60:
+                raise ValueError(f"minutes must be 00-59, got {value!r}")
+            return hours + minutes / 60
     return value
 
 
-Staff = Annotated[int, BeforeValidator(_parse_staff), Field(ge=0)]
+Staff = Annotated[Count, BeforeValidator(_parse_staff), Field(ge=0, le=UNLIMITED)]
+"""A headcount: a whole number up to 10^9, or ``unlimited`` (= 10^9)."""
 TimeOfDay = Annotated[Duration, BeforeValidator(_parse_time_of_day)]
-Share = Annotated[float, Field(ge=0, le=1)]
+Share = Annotated[Number, Field(ge=0, le=1)]
 
 
 def _one_or_per_department(value: Any) -> str:
@@ -98,15 +109,17 @@ ShareByDepartment = Annotated[
 
 
 class Model(BaseModel):
-    """Base of every block: unknown keys are refused."""
+    """Base of every block: unknown keys are refused, and so are infinite and NaN numbers."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class Simulation(Model):
     horizon: Duration = Field(default=28 * 24, gt=0)
     warmup: Duration = Field(default=0, ge=0)
     drain_limit: Duration = Field(default=90 * 24, ge=0)
+    allow_large: bool = Field(
+        default=False, description="run a scenario above the size limits (warn, not refuse)")
 
     @field_validator("warmup")
     @classmethod
@@ -120,16 +133,21 @@ class Simulation(Model):
 
 
 class District(Model):
-    grid_heterogeneity_cv: float = Field(default=0.0, ge=0)
-    hour_profile: list[Annotated[float, Field(ge=0)]] = Field(default_factory=lambda: [1.0] * 24)
+    # Grid weights are gamma(1/cv^2): beyond cv 5 a street's weights can all underflow to 0.
+    grid_heterogeneity_cv: Number = Field(default=0.0, ge=0, le=5)
+    hour_profile: list[Annotated[Number, Field(ge=0)]] = Field(
+        default_factory=lambda: [1.0] * 24)
 
     @field_validator("hour_profile")
     @classmethod
     def _profile(cls, profile: list[float]) -> list[float]:
         if len(profile) != 24:
             raise ValueError(f"needs 24 values (one per hour), got {len(profile)}")
-        if sum(profile) <= 0:
+        total = sum(profile)
+        if total <= 0:
             raise ValueError("must have a positive sum")
+        if not math.isfinite(total):
+            raise ValueError("values too large: their sum overflows")
         return profile
 
 
@@ -180,8 +198,9 @@ class Patrol(Model):
 
 class Street(Model):
     label: str = ""
-    grids: int = Field(default=20, ge=0)
-    grid_workers: int = Field(default=0, ge=0, description="informational; patrols set discovery")
+    grids: Count = Field(default=20, ge=0, le=MAX_GRIDS)
+    grid_workers: Count = Field(default=0, ge=0, le=UNLIMITED,
+                                description="informational; patrols set discovery")
     dispatchers: Staff = 2
     staff: Staff = 4
     duties_share: Share = Field(default=0.0, description=(
@@ -203,7 +222,7 @@ class Department(Model):
 
 class CaseType(Model):
     label: str = ""
-    rate: float = Field(default=0.1, ge=0, description="occurrences per grid per day")
+    rate: Number = Field(default=0.1, ge=0, description="occurrences per grid per day")
     departments: list[str] = Field(default_factory=list)
     deadline: Duration = Field(default=7 * 24, gt=0)
     respond_within: Duration = Field(default=24.0, gt=0, description=(
@@ -244,7 +263,7 @@ class Reopen(Model):
 
     citizen_recall: Distribution = Field(default_factory=lambda: Lognormal(
         kind="lognormal", mean=5 * 24.0, cv=0.8))
-    max_reopens: int = Field(default=5, ge=0, le=16)
+    max_reopens: Count = Field(default=5, ge=0, le=16)
 
 
 class WhistleTrigger(Model):
@@ -257,7 +276,7 @@ class WhistleTrigger(Model):
     """
 
     types: list[str] | Literal["all"] = Field(default_factory=list)
-    min_departments: int | None = Field(default=2, ge=1)
+    min_departments: Count | None = Field(default=2, ge=1, le=MAX_ENTRIES)
     after_street_failure: bool = True
     after_wait: Duration | None = Field(default=None, ge=0)
 
@@ -298,7 +317,7 @@ class Whistle(Model):
     on_call_share: Share = 0.2
     joint_work: Literal["max", "sum"] = "max"
     joint_wait_limit: Duration = Field(default=4.0, gt=0)
-    bounce_factor: float = Field(default=1.0, ge=0)
+    bounce_factor: Number = Field(default=1.0, ge=0)
     verification: Verification = Field(default_factory=Verification)
 
 
@@ -384,10 +403,10 @@ class Scenario(Model):
     description: str = ""
     simulation: Simulation = Field(default_factory=Simulation)
     district: District = Field(default_factory=District)
-    calendars: dict[str, Calendar] = Field(default_factory=dict)
-    streets: dict[str, Street] = Field(min_length=0)
-    departments: dict[str, Department] = Field(default_factory=dict)
-    case_types: dict[str, CaseType] = Field(min_length=1)
+    calendars: dict[str, Calendar] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    streets: dict[str, Street] = Field(min_length=0, max_length=MAX_ENTRIES)
+    departments: dict[str, Department] = Field(default_factory=dict, max_length=MAX_ENTRIES)
+    case_types: dict[str, CaseType] = Field(min_length=1, max_length=MAX_ENTRIES)
     triage: Triage = Field(default_factory=Triage)
     referral: Referral = Field(default_factory=Referral)
     reopen: Reopen = Field(default_factory=Reopen)

@@ -2,14 +2,19 @@
 
 Every time in a scenario is a duration in hours inside the simulator. In a file it may carry a
 unit: ``45min``, ``2h``, ``3d``, ``1w`` (``30s`` for completeness). A bare number means hours.
+A duration is finite and at most ``MAX_DURATION_H`` long (about 114 years) in either direction.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator
+
+from sim.scenario.errors import shown
+from sim.scenario.numbers import MAX_DURATION_H
 
 HOURS_PER_UNIT = {
     "s": 1 / 3600, "sec": 1 / 3600,
@@ -22,11 +27,28 @@ _DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|[-+]?\.\d+)\s*
 
 
 def parse_duration(value: Any) -> float:
-    """Return a duration in hours from ``2h``, ``45min``, ``3d``, ``1.5`` (hours) or a number."""
+    """Return a duration in hours from ``2h``, ``45min``, ``3d``, ``1.5`` (hours) or a number.
+
+    Infinite, NaN and overlong durations are refused: they cannot be simulated, and a sum of
+    two overlong ones would overflow to infinity inside the model.
+    """
+    hours = _hours(value)
+    if not math.isfinite(hours):
+        raise ValueError(f"expected a finite duration, got {shown(value)}")
+    if abs(hours) > MAX_DURATION_H:
+        raise ValueError(f"a duration is at most {MAX_DURATION_H:,.0f}h (about 114 years), "
+                         f"got {shown(value)}")
+    return hours
+
+
+def _hours(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {value!r}")
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond the float range
+            return math.inf
     if isinstance(value, str):
         match = _DURATION.match(value)
         if match:
@@ -35,8 +57,8 @@ def parse_duration(value: Any) -> float:
             if unit in HOURS_PER_UNIT:
                 return float(number) * HOURS_PER_UNIT[unit]
             raise ValueError(
-                f"unknown time unit {unit!r} in {value!r}; use s, min, h, d or w")
-    raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {value!r}")
+                f"unknown time unit {shown(unit, 20)} in {shown(value)}; use s, min, h, d or w")
+    raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {shown(value)}")
 
 
 def format_duration(hours: float) -> str:
