@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from sim.scenario.schema import UNLIMITED_OVERTIME
+
 DAY = 24.0
 WEEK = 7 * DAY
 _DAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -28,7 +30,9 @@ class WorkingCalendar:
 
     @classmethod
     def from_config(cls, config) -> WorkingCalendar:
-        return cls(config.days, config.open, config.close, config.overtime)
+        unlimited = config.overtime >= UNLIMITED_OVERTIME
+        return cls(config.days, config.open, config.close,
+                   math.inf if unlimited else config.overtime)
 
     def is_open(self, t: float) -> bool:
         if self.always_open:

@@ -56,7 +56,7 @@ from pydantic import (
 )
 
 from sim.scenario.distributions import Distribution, Exponential, Lognormal, fixed
-from sim.scenario.numbers import MAX_ENTRIES, MAX_GRIDS, Count, Number
+from sim.scenario.numbers import MAX_DURATION_H, MAX_ENTRIES, MAX_GRIDS, Count, Number
 from sim.scenario.units import Duration
 
 UNLIMITED = 10**9
@@ -152,13 +152,18 @@ class District(Model):
 
 
 def _parse_overtime(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in ("unlimited", "inf", "none"):
-        return math.inf if value.strip().lower() != "none" else 0.0
+    if isinstance(value, str) and value.strip().lower() == "unlimited":
+        return UNLIMITED_OVERTIME
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return 0.0
     return value
 
 
+UNLIMITED_OVERTIME = MAX_DURATION_H
+"""``overtime: unlimited``: every job begun is finished (stored as the longest duration)."""
+
 Overtime = Annotated[Duration, BeforeValidator(_parse_overtime), Field(ge=0),
-                     PlainSerializer(lambda hours: "unlimited" if hours == math.inf else hours)]
+                     PlainSerializer(lambda h: "unlimited" if h >= UNLIMITED_OVERTIME else h)]
 
 
 class Calendar(Model):
@@ -185,7 +190,8 @@ class Calendar(Model):
 
 def _default_calendars() -> dict[str, Calendar]:
     return {"office": Calendar(),
-            "always": Calendar(days=list(WEEKDAYS), open=0, close=24, overtime=math.inf)}
+            "always": Calendar(days=list(WEEKDAYS), open=0, close=24,
+                               overtime=UNLIMITED_OVERTIME)}
 
 
 class Patrol(Model):
