@@ -570,6 +570,10 @@ def test_a_scenario_name_stays_inside_results(name, world, capsys, monkeypatch):
     guarded.scenario.write_text(yaml.safe_dump(tiny_dict(name=name)))
     before = tree(guarded.root)
     outcome = cli(capsys, "run", guarded.scenario, "--reps", "1", *QUICK)
+    if any(ord(c) < 32 for c in name):   # refused by the scenario's name rules: nothing written
+        assert outcome.code == 2 and outcome.err.count("\n") == 1 and ": name: " in outcome.err
+        assert tree(guarded.root) == before
+        return
     assert outcome.code == 0, outcome.err
     folder = guarded.root / "results" / safe_component(name)
     after = tree(guarded.root)
@@ -615,6 +619,10 @@ def test_a_city_district_name_stays_inside_and_in_the_summary(district, guarded,
     path = write_city(guarded.root / "in", districts={
         district: {"label": "d", "streets": 1}, "west": {"label": "w", "streets": 1}})
     outcome = cli(capsys, "city", path, "--out", out, "--backend", "serial", *QUICK)
+    if "/" in district:   # refused by the name rules ('/' joins pool names): nothing written
+        assert outcome.code == 2 and outcome.err.count("\n") == 1
+        assert "city.districts" in outcome.err and not out.exists()
+        return
     assert outcome.code == 0, outcome.err
     part = out / "cases.parquet" / f"district={safe_component(district)}" / "part-0.parquet"
     assert pd.read_parquet(part)["scenario"].eq(district).all()

@@ -24,9 +24,10 @@ import sim
 from sim.cli import main as cli
 from tests.conftest import tiny_dict
 
-HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)></td>&amp;{{ 7*7 }}'
+# Names may not hold "/" (it joins names in pool names): markup that needs no closing tag.
+HOSTILE = '<script>alert(1)<script>"><img src=x onerror=alert(1)><td>&amp;{{ 7*7 }}'
 # The sweep varies a key through a KEY=VALUE override, which cannot hold "=".
-HOSTILE_NO_EQUALS = "<script>alert(2)</script></td>&amp;{{ 7*7 }}<b>"
+HOSTILE_NO_EQUALS = "<script>alert(2)<script><td>&amp;{{ 7*7 }}<b>"
 # File names cannot hold "/".
 HOSTILE_FILE = '<i>&amp;"{{ 7*7 }}'
 

@@ -9,7 +9,7 @@ import itertools
 import math
 
 import pytest
-from sim.run import run_replication
+from sim.model.replication import run_replication
 
 from sim.cli import EXIT_BAD_INPUT, main
 from sim.scenario import ScenarioError, scenario_from_dict
