@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.diff import show
 from sim.report.folders import RunFolder, Study
 from sim.report.html import Figure, Markup, Table, png_figure, render, table
+from sim.scenario.diff import show
 
 
 def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -> str:
