@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.calibrate import calibrate, fit_group, ks_distance, lognormal_mle, read_la311
+from sim.analysis.calibration import calibrate, fit_group, ks_distance, lognormal_mle, read_la311
 from sim.cli import main
 from sim.scenario.distributions import Empirical, Lognormal
 

@@ -1,9 +1,9 @@
-"""``sim.diff`` and ``govsim diff``: differences between resolved scenarios."""
+"""``sim.scenario.diff`` and ``govsim diff``: differences between resolved scenarios."""
 
 from __future__ import annotations
 
 from sim.cli import main as cli
-from sim.diff import ABSENT, diff_dicts, diff_lines, diff_scenarios, flatten
+from sim.scenario.diff import ABSENT, diff_dicts, diff_lines, diff_scenarios, flatten
 from sim.scenario.loader import scenario_from_dict
 from tests.conftest import tiny_dict
 

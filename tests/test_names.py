@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sim.city.run import part_path, seal_path
 from sim.experiment.sweep import point_id
-from sim.names import (
+from sim.scenario.paths import (
     GOVSIM_ENTRIES,
     MAX_BYTES,
     is_single_component,

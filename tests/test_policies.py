@@ -86,8 +86,9 @@ def test_a_power_that_came_with_sinking_goes_to_the_stationed_team():
 def test_escalation_after_a_wait():
     rule = _rule(whistle={"enabled": True, "trigger": {"after_wait": "2d"}})
     assert rule.escalation_due(10.0) == pytest.approx(58.0)
-    assert not rule.escalates(47.9)
-    assert rule.escalates(48.0)
+    # In the street's hours: due Wednesday 10:00 stays; due Wednesday 20:00 waits for 09:00.
+    assert rule.escalation_due(10.0, OFFICE) == pytest.approx(58.0)
+    assert rule.escalation_due(20.0, OFFICE) == pytest.approx(24 * 3 + 9.0)
 
 
 # ---------------------------------------------------------------------------- unit_for

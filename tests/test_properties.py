@@ -12,11 +12,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.experiment.validation import reduction_dict
 from sim.model.replication import CASE_COLUMNS, case_table, run_replication
 from sim.model.streams import Streams
 from sim.model.world import World
 from sim.scenario import scenario_from_dict
-from sim.validate import reduction_dict
 
 PROPERTY_SETTINGS = settings(max_examples=20, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow])

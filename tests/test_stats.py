@@ -18,8 +18,8 @@ from sim.analysis.stats import (
     welch_interval,
 )
 from sim.analysis.warmup import deseasonalise, mser
+from sim.cli.text import difference_sentence
 from sim.experiment.runner import run_scenarios
-from sim.report_text import difference_sentence
 from sim.scenario import scenario_from_dict
 from tests.conftest import tiny_dict
 

@@ -9,11 +9,7 @@ from scipy import stats
 
 from sim.analysis.little import littles_law
 from sim.cli import main as cli
-from sim.model.replication import case_table, run_replication, visit_table
-from sim.model.streams import Streams
-from sim.model.world import World
-from sim.scenario.loader import scenario_from_dict
-from sim.validate import (
+from sim.experiment.validation import (
     Reduction,
     check_reduction,
     little_identity_gap,
@@ -21,6 +17,10 @@ from sim.validate import (
     reductions,
     table_lines,
 )
+from sim.model.replication import case_table, run_replication, visit_table
+from sim.model.streams import Streams
+from sim.model.world import World
+from sim.scenario.loader import scenario_from_dict
 from tests.conftest import tiny_dict
 
 
@@ -147,13 +147,13 @@ def test_govsim_validate_quick_passes(capsys):
 
 
 def test_govsim_validate_exits_non_zero_on_a_failure(monkeypatch, capsys):
-    import sim.validate
+    import sim.experiment.validation
 
     table = pd.DataFrame([{"check": "x", "quantity": "mean wait Wq (h)", "theory": 1.0,
                            "simulated": 2.0, "halfwidth": 0.1, "reps": 5, "passed": False,
                            "note": ""}])
     table.attrs.update(size="quick", reps=5, seed=1, confidence=0.99, cases_per_rep=10)
-    monkeypatch.setattr(sim.validate, "run_validation", lambda *a, **k: table)
+    monkeypatch.setattr(sim.experiment.validation, "run_validation", lambda *a, **k: table)
     assert cli(["validate", "--quick"]) == 1
     assert "FAIL" in capsys.readouterr().out
     assert "FAIL" in table_lines(table)[-1]

@@ -30,6 +30,9 @@ import pyarrow.dataset as ds
 
 from sim.analysis.summary import ALL, METRICS, replication_metrics, summarise
 from sim.city.run import CASES_DIR
+from sim.experiment.files import OutputError
+from sim.experiment.folder import read_marker
+from sim.scenario.paths import safe_component
 
 COLUMNS = ["scenario", "replication", "case_type", "t_report", "response_h", "resolved",
            "deadline_met", "in_warmup"]
@@ -110,9 +113,6 @@ def districts_in(out: Path) -> dict[str, str]:
     whose partition is missing is an error, not a silent gap); a folder without one is read
     by its partition folders.
     """
-    from sim.experiment.files import OutputError
-    from sim.experiment.folder import read_marker
-    from sim.names import safe_component
 
     root = Path(out) / CASES_DIR
     marker = read_marker(out)

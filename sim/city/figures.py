@@ -11,9 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from sim.analysis.plots import plain_text  # noqa: E402
 from sim.analysis.summary import ALL  # noqa: E402
 from sim.city.aggregate import CITY, EDGES, CitySummary  # noqa: E402
-from sim.plots import plain_text  # noqa: E402
 
 
 @plain_text

@@ -5,7 +5,7 @@ fresh interpreters, one task per interpreter so a finished district gives its me
 ``dask`` (a local or remote Dask cluster). A task builds its district, runs the replication, and
 writes ``DIR/cases.parquet/district=<name>/part-<replication>.parquet`` itself, atomically, so
 the case records never travel between processes and a killed run keeps every finished part.
-``<name>`` is the district's name made safe by ``sim.names.safe_component``. After
+``<name>`` is the district's name made safe by ``sim.scenario.paths.safe_component``. After
 the part, the task writes its seal ``_part-<replication>.json`` beside it (ignored by Parquet
 readers, which skip names starting with ``_``): the part's identity (city key, district, seed,
 replication), the SHA-256 of its bytes and the part's pool table. A part is reused only if its
@@ -40,8 +40,9 @@ from sim.experiment.files import (
 )
 from sim.experiment.folder import claim, scenario_identity
 from sim.experiment.workspace import model_fingerprint
-from sim.names import safe_component
+from sim.model.replication import run_replication
 from sim.scenario.loader import resolved_dict
+from sim.scenario.paths import safe_component
 from sim.scenario.schema import Scenario
 
 CASES_DIR = "cases.parquet"
@@ -71,7 +72,6 @@ def part_identity(key: str, district: str, seed: int, replication: int) -> dict:
 
 def run_district(scenario_json: str, seed: int, replication: int, out: str, key: str) -> dict:
     """One task: simulate one district's replication and write its part of the dataset."""
-    from sim.model.replication import run_replication
 
     scenario = Scenario.model_validate_json(scenario_json)
     started, cpu = time.perf_counter(), time.process_time()

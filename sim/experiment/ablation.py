@@ -53,7 +53,7 @@ import pandas as pd
 
 from sim.analysis.compare import comparison_table
 from sim.analysis.summary import ALL, METRIC_LABELS
-from sim.diff import show
+from sim.experiment.ablation_figure import Panel, ablation_figure
 from sim.experiment.ablation_parts import (
     OFF,
     ON,
@@ -71,8 +71,9 @@ from sim.experiment.runner import (
     write_manifest,
     write_run_outputs,
 )
-from sim.names import safe_component
+from sim.scenario.diff import show
 from sim.scenario.loader import resolved_dict, scenario_from_dict
+from sim.scenario.paths import safe_component
 from sim.scenario.schema import Scenario
 
 HEADLINE_METRICS = ["deadline_met_share", "mean_h", "p90_h", "resolved_share",
@@ -299,7 +300,6 @@ def write_ablation_outputs(res: AblationResult, backend: str, workers: int | Non
     }
     write_manifest(out, res.manifest)
     if figures:
-        from sim.experiment.ablation_figure import ablation_figure
 
         ablation_figure(res.table, out / "ablation.png", figure_panels(res.table),
                         res.scenario.name, res.baseline.name, res.reps, confidence)
@@ -314,7 +314,6 @@ def time_metric(table: pd.DataFrame) -> str:
 
 def figure_panels(table: pd.DataFrame) -> list:
     """The share within deadline (percentage points) and a response time (h)."""
-    from sim.experiment.ablation_figure import Panel
 
     return [Panel(m, 100 if is_share(m) else 1,
                   metric_name(m) + (f" ({unit(m)})" if unit(m) else ""))

@@ -2,7 +2,7 @@
 
 An ablation asks where the difference between two scenarios (SCENARIO, e.g. ``combined``, and
 BASELINE) comes from. Its *parts* are read off the difference of the two resolved scenarios
-(``sim.diff``), not from a fixed list, so a key added to the schema tomorrow is a part tomorrow:
+(``sim.scenario.diff``), not from a fixed list, so a key added to the schema tomorrow is a part tomorrow:
 
 * under ``reform.<reform>``: one part per differing key one level down
   (``reform.whistle.verification`` holds ``verification.enabled`` and ``verification.time``;
@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.diff import Difference, diff_scenarios
+from sim.scenario.diff import Difference, diff_scenarios
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import Scenario
@@ -143,7 +143,7 @@ class Plan:
 
 def folder_name(text: str) -> str:
     """A short readable run name for a part or variant: lower case ``[a-z0-9_-]``. (Run
-    folders are made from run names by ``sim.names.safe_component``, the one function that
+    folders are made from run names by ``sim.scenario.paths.safe_component``, the one function that
     turns names into path components.)"""
     return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "run"
 

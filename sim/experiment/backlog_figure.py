@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.plots import plain_text  # noqa: E402
+from sim.analysis.plots import plain_text  # noqa: E402
 
 
 @plain_text

@@ -4,7 +4,7 @@
 each sees the same cases), all in one pool of tasks, and writes under ``DIR``:
 
 ``DIR/<scenario name>/``   a normal run folder per scenario (resumable like ``govsim run``), its
-                           name made safe by ``sim.names.safe_component``;
+                           name made safe by ``sim.scenario.paths.safe_component``;
 ``DIR/comparison.csv``     per metric (response time and Beijing's measures, ``COMPARED``), case
                            type and scenario: value, CI half-width, paired difference to the
                            first scenario and its CI;
@@ -27,8 +27,8 @@ from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim
 from sim.experiment.manifest import provenance, write_manifest
 from sim.experiment.runner import COMPARED, ScenarioResult, run_scenarios, write_run_outputs
-from sim.names import safe_component
 from sim.scenario.loader import resolved_dict, scenario_from_dict
+from sim.scenario.paths import safe_component
 from sim.scenario.schema import Scenario
 
 
@@ -133,7 +133,7 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
     }
     write_manifest(out, res.manifest)
     if figures:
-        from sim.plots import comparison_figures
+        from sim.analysis.plots import comparison_figures
 
         comparison_figures({r.scenario.name: r.cases for r in res.results}, res.table,
                            out / "figures", confidence=confidence)

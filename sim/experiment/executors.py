@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from sim.model.replication import Replication, run_replication
+from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.schema import Scenario
 
 BACKENDS = ("serial", "processes", "dask")
@@ -98,7 +99,6 @@ def connect(scheduler: str):
     try:
         return Client(scheduler)
     except (OSError, ValueError, TimeoutError) as exc:
-        from sim.scenario.errors import Problem, ScenarioError
 
         reason = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ScenarioError([Problem("--scheduler", "",

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.experiment.files import OutputConflict, OutputError, atomic_json, describe_os_error
-from sim.names import GOVSIM_ENTRIES
+from sim.scenario.paths import GOVSIM_ENTRIES
 
 MARKER = "govsim.json"
 ANALYSIS_ONLY = (

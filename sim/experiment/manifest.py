@@ -15,6 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sim.experiment.files import atomic_write_bytes
+from sim.experiment.workspace import model_fingerprint
 
 PACKAGES = ("simpy", "numpy", "pandas", "pyarrow", "pydantic", "matplotlib", "scipy", "dask",
             "distributed", "pyyaml", "tqdm")
@@ -47,7 +48,6 @@ def git_commit() -> str | None:
 
 def provenance(command: list[str], backend: str, workers: int | None) -> dict:
     """What every manifest records of how its results were made."""
-    from sim.experiment.workspace import model_fingerprint
 
     return {"versions": package_versions(), "git_commit": git_commit(),
             "model_fingerprint": model_fingerprint(), "command": command, "backend": backend,

@@ -254,8 +254,8 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     res.manifest.update({k: v for k, v in (extra or {}).items() if v is not None})
     write_manifest(out, res.manifest)
     if figures:
+        from sim.analysis.plots import response_figures
         from sim.experiment.backlog_figure import backlog_figure
-        from sim.plots import response_figures
 
         response_figures(res.cases, out / "figures", title=res.scenario.name)
         backlog_figure(tables["backlog"], out / "figures" / "backlog.png",

@@ -6,7 +6,7 @@ full factorial. Each point is the base scenario with ``--set key=value`` for its
 points differ by the parameter, not by the luck of the draw. Output under ``DIR``:
 
 ``DIR/points/<id>/``  a normal run folder per point, named by its values made safe by
-                      ``sim.names.safe_component`` (resumable; a sweep extended with
+                      ``sim.scenario.paths.safe_component`` (resumable; a sweep extended with
                       more values reuses the points it has);
 ``DIR/sweep.csv``     one row per point, case type and metric: the varied values as columns,
                       ``value``, ``value_hw`` and the paired difference to the first point;
@@ -31,9 +31,9 @@ from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim, identity_key, scenario_identity
 from sim.experiment.manifest import provenance, write_manifest
 from sim.experiment.runner import COMPARED, ScenarioResult, run_scenarios, write_run_outputs
-from sim.names import safe_component
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import SET_SOURCE, parse_override, resolved_dict, scenario_from_dict
+from sim.scenario.paths import safe_component
 from sim.scenario.schema import Scenario
 
 
@@ -250,7 +250,7 @@ def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int 
     }
     write_manifest(out, res.manifest)
     if figures:
-        from sim.plots import sweep_figures
+        from sim.analysis.plots import sweep_figures
 
         sweep_figures(res.table, list(res.vary), out / "figures", title=res.base.name,
                       confidence=confidence)

@@ -200,12 +200,12 @@ class CaseFlow:
         outcomes.handled_by[i] = DEPARTMENT
         for n, j in enumerate(positions):
             d = depts[j]
-            if self.routing.escalates(env.now - self.t_report[i]):
+            if env.now >= self.routing.escalation_due(self.t_report[i], street.staff.calendar):
                 yield from self.whistle(i, street, depts, positions[n:])
                 return
             dept = world.departments[d]
             if dept.stationed_at(street.index) is None:
-                escalated = yield from self._paperwork(i, k, dept, d,
+                escalated = yield from self._paperwork(i, k, street, dept, d,
                                                        misroute=round_ == 0 and n == 0)
                 if escalated:
                     yield from self.whistle(i, street, depts, positions[n:])
@@ -219,7 +219,7 @@ class CaseFlow:
             yield from serve(env, pool, i, priority, self.work.item(i, j), outcomes,
                              self.visits, travel=travel)
 
-    def _paperwork(self, i, k, dept, d, misroute: bool):
+    def _paperwork(self, i, k, street, dept, d, misroute: bool):
         """A referral's way to the department's desk: paperwork, misrouting and bounces.
 
         Returns True when the whistle's ``after_wait`` passes on the way (the case escalates).
@@ -229,27 +229,27 @@ class CaseFlow:
             wrong = self.world.wrong_department(d, self.misroute_u.item(i, 1))
             if wrong is not None:
                 outcomes.handoffs[i] += 1
-                if (yield from self._delay(i, wrong.paperwork(env.now))):
+                if (yield from self._delay(i, street, wrong.paperwork(env.now))):
                     return True
                 outcomes.bounces[i] += 1
-                if (yield from self._delay(i, wrong.bounce_back(env.now))):
+                if (yield from self._delay(i, street, wrong.bounce_back(env.now))):
                     return True
         while True:
             outcomes.handoffs[i] += 1
-            if (yield from self._delay(i, dept.paperwork(env.now))):
+            if (yield from self._delay(i, street, dept.paperwork(env.now))):
                 return True
             b = outcomes.bounces[i]
             if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
                 outcomes.bounces[i] += 1
-                if (yield from self._delay(i, dept.bounce_back(env.now))):
+                if (yield from self._delay(i, street, dept.bounce_back(env.now))):
                     return True
                 continue
             return False
 
-    def _delay(self, i, hours):
+    def _delay(self, i, street, hours):
         """Wait ``hours`` of referral delay, or until the case escalates; True if it did."""
         env = self.env
-        due = self.routing.escalation_due(self.t_report[i])
+        due = self.routing.escalation_due(self.t_report[i], street.staff.calendar)
         if env.now + hours < due:
             if hours > 0:   # no paperwork (a fixed zero delay): no event to schedule
                 yield env.timeout(hours)

@@ -100,12 +100,11 @@ class RoutingRule:
         table = self._after_failure if failed_by_street else self._first
         return table[case_type][street]
 
-    def escalation_due(self, t_report: float) -> float:
-        """When a referred case reported at ``t_report`` escalates to a whistle (inf: never)."""
-        if self.after_wait is not None:
-            return t_report + self.after_wait
-        return float("inf")
-
-    def escalates(self, waited: float) -> bool:
-        """Whistle for a referred case that has waited ``after_wait`` since its report."""
-        return self.after_wait is not None and waited >= self.after_wait
+    def escalation_due(self, t_report: float, office=None) -> float:
+        """When a referred case reported at ``t_report`` escalates to a whistle (inf: never):
+        once it has waited ``after_wait``, at the next moment the street's ``office`` calendar
+        is open (a street whistles a stuck case in its working hours, not at 3 a.m.)."""
+        if self.after_wait is None:
+            return float("inf")
+        due = t_report + self.after_wait
+        return due if office is None else office.next_open(due)

@@ -8,7 +8,7 @@ discrete-event simulation studies (Monks et al., 2018, *Journal of Simulation* 1
 
 1. objectives: the question, the outputs and how they are measured;
 2. scenarios: what was run, and how the scenarios differ (a key-path diff of the *resolved*
-   configurations, see ``sim.diff``);
+   configurations, see ``sim.scenario.diff``);
 3. logic: a description of the case flow, generated from the scenario itself so it cannot drift
    from what was simulated;
 4. data and assumptions: every documented parameter with the comment of the scenario file that

@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from sim.diff import flatten, show
 from sim.report.comments import YamlComments, comment_chain
 from sim.report.folders import Study
 from sim.report.html import Markup, Segment, Table, render, table, tag_sources
 from sim.report.text import describe_distribution
+from sim.scenario.diff import flatten, show
 from sim.scenario.schema import Scenario
 
 
@@ -73,7 +73,7 @@ def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFram
 
 def _file_mismatch(path: Path, scenario: Scenario) -> str:
     """A warning if the file no longer resolves to the scenario that was run."""
-    from sim.diff import diff_scenarios
+    from sim.scenario.diff import diff_scenarios
     from sim.scenario.errors import ScenarioError
     from sim.scenario.loader import load_scenario
 

@@ -33,7 +33,9 @@ def _route_words(route: str, s: Scenario, type_name: str) -> str:
             return "street staff (no department needed)"
         return "street staff (on its power list)"
     if route == TEAM:
-        return f"stationed team of {departments[0]} (a power that came with sinking)"
+        server = s.reform.sinking.power_servers(s.case_types)[type_name]
+        return (f"people of {server} on the street's order (a power that came with sinking: "
+                "its team at the street, else its central staff)")
     if route == CENTRE:
         return "integrated enforcement centre (one visit)"
     if route == WHISTLE:

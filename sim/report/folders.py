@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.names import is_single_component, safe_component
 from sim.scenario.loader import scenario_from_dict
+from sim.scenario.paths import is_single_component, safe_component
 from sim.scenario.schema import Scenario
 
 

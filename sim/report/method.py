@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.diff import show
 from sim.report.folders import Study
 from sim.report.html import Markup, render, table
+from sim.scenario.diff import show
 from sim.scenario.units import format_duration
 
 

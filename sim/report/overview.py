@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.diff import diff_dicts, show
 from sim.report.folders import Study
 from sim.report.html import Markup, render, table
+from sim.scenario.diff import diff_dicts, show
 
 
 def objectives_section(study: Study) -> Markup:

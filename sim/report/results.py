@@ -16,9 +16,9 @@ import pandas as pd
 from sim.analysis.measures import MEASURE_LABELS, MEASURES, SatisfactionModel
 from sim.analysis.summary import ALL, METRIC_LABELS, METRICS
 from sim.analysis.tables import UNIT_METRIC_LABELS
-from sim.diff import show
 from sim.report.folders import RunFolder, Study
 from sim.report.html import Figure, Markup, Table, png_figure, render, table
+from sim.scenario.diff import show
 
 LABELS = METRIC_LABELS | MEASURE_LABELS
 """Every metric of ``summary.csv``, ``comparison.csv`` and ``sweep.csv`` in words."""

@@ -42,7 +42,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.schema import Scenario
+from sim.scenario.units import format_duration
 
 MAX_CASES = 20_000_000
 MAX_SIMULATED_H = 20 * 365 * 24.0
@@ -206,7 +208,6 @@ def assess(s: Scenario, memory_available: float | None = None) -> list[Finding]:
 
 def describe(est: SizeEstimate) -> str:
     """One line for ``govsim check``: the estimate next to its limits."""
-    from sim.scenario.units import format_duration
 
     memory = "<1 MB" if est.memory_bytes < 2**20 else f"~{_mb(est.memory_bytes)}"
     seconds = "<0.1 s" if est.seconds < 0.1 else f"~{est.seconds:,.1f} s"
@@ -268,7 +269,6 @@ def preflight(s: Scenario, source: str, replications: int = 1, workers: int | No
     """The warnings to print before running ``s`` (``warning: FILE: key.path: ...``); raise
     ``ScenarioError`` naming ``--reps`` or ``--workers`` when the whole run would not fit in
     memory. (Limits on the scenario itself are checked when it is loaded.)"""
-    from sim.scenario.errors import Problem, ScenarioError
 
     findings = assess(s, memory_available)
     refused = [f for f in findings if f.refuse and not s.simulation.allow_large]

@@ -11,7 +11,6 @@ import yaml
 
 from sim.analysis.summary import ALL
 from sim.cli import main
-from sim.diff import diff_dicts
 from sim.experiment.ablation import (
     ablation_lines,
     distinct_runs,
@@ -20,6 +19,7 @@ from sim.experiment.ablation import (
 )
 from sim.experiment.ablation_parts import OFF, ON, TOTAL, derive_parts, plan_ablation
 from sim.experiment.compare import run_compare
+from sim.scenario.diff import diff_dicts
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from tests.conftest import tiny_dict
 

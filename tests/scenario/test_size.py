@@ -9,9 +9,9 @@ import itertools
 import math
 
 import pytest
-from sim.model.replication import run_replication
 
 from sim.cli import EXIT_BAD_INPUT, main
+from sim.model.replication import run_replication
 from sim.scenario import ScenarioError, scenario_from_dict
 from sim.scenario import size as size_module
 from sim.scenario.size import (

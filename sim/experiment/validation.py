@@ -40,6 +40,8 @@ import pandas as pd
 from sim.analysis.little import littles_law
 from sim.analysis.stats import t_interval
 from sim.analysis.theory import QueueMeans, tandem
+from sim.experiment.runner import run_scenarios
+from sim.scenario.loader import scenario_from_dict
 
 SIZES = {
     # replications, cases per replication after the warm-up, warm-up in relaxation times
@@ -187,8 +189,6 @@ def run_validation(size: str = "full", reps: int | None = None, seed: int = 1,
     ``size`` is ``quick`` or ``full`` (see ``SIZES``); ``only`` keeps the reductions whose name
     contains one of the given strings.
     """
-    from sim.experiment.runner import run_scenarios
-    from sim.scenario.loader import scenario_from_dict
 
     default_reps, cases_per_rep, relaxations = SIZES[size]
     reps = reps or default_reps

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.text import comparison_lines, comparison_value_lines
 from sim.experiment.compare import distinct_names, run_compare
-from sim.names import safe_component
-from sim.report_text import comparison_lines, comparison_value_lines
+from sim.scenario.paths import safe_component
 
 
 def register(sub) -> None:
@@ -21,8 +21,7 @@ def register(sub) -> None:
                     "to --out (default results/compare-<names>/).")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario YAML files; the first is the reference")
-    from sim.cli import add_run_args
-    from sim.commands.run import add_precision_args
+    from sim.cli.args import add_precision_args, add_run_args
 
     add_run_args(p)
     add_precision_args(p)
@@ -34,8 +33,7 @@ def main(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
-    from sim.cli import load_for_run
-    from sim.commands.run import check_precision_args
+    from sim.cli.args import check_precision_args, load_for_run
 
     check_precision_args(args)
     cap = args.max_reps if args.target_precision is not None else args.reps
@@ -57,7 +55,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"compare {', '.join(names)}: {reps} replications each on common random numbers, "
           f"seed {args.seed} ({computed} computed, {reused} reused, {res.wall_s:.1f} s)")
     if res.precision is not None:
-        from sim.commands.run import precision_line
+        from sim.cli.args import precision_line
 
         print(precision_line(res.precision))
     print(f"values, ALL case types ({level} CI half-widths after ±):")

@@ -8,13 +8,13 @@ import math
 import sys
 from pathlib import Path
 
-from sim import flags
 from sim.analysis.warmup import BATCH, suggest_warmup
+from sim.cli import flags
 from sim.experiment.files import atomic_write_bytes
 from sim.experiment.manifest import json_default
 from sim.experiment.runner import run_scenarios
-from sim.names import safe_component
 from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.paths import safe_component
 from sim.scenario.units import format_duration
 
 MAX_SAMPLES = 100_000
@@ -32,7 +32,7 @@ def register(sub) -> None:
                     "MSER-5 to find how much of the start to discard. Replications are stored "
                     "in --out (default results/warmup-<name>/) and resumed like govsim run.")
     p.add_argument("scenario", help="scenario YAML file")
-    from sim.cli import add_run_args
+    from sim.cli.args import add_run_args
 
     add_run_args(p)
     p.add_argument("--step", type=flags.duration(positive=True), default="1h",
@@ -63,7 +63,7 @@ def check_sampling(horizon: float, step: float, period: float) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.cli import load_for_run
+    from sim.cli.args import load_for_run
 
     scenario = load_for_run(args, args.scenario)
     step = args.step
@@ -98,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
                        json.dumps(record, indent=2, default=json_default).encode())
     atomic_write_bytes(out / "backlog.csv", found.series.to_csv(float_format="%.6g").encode())
     if not args.no_figures:
-        from sim.plots import warmup_figure
+        from sim.analysis.plots import warmup_figure
 
         path = warmup_figure(found.series, found.statistic, found.warmup_h, found.batch_h,
                              out / "figures" / "warmup.png", title=scenario.name,

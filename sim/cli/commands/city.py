@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from sim import flags
+from sim.cli import flags
 
 
 def register(sub) -> None:
@@ -49,11 +49,11 @@ def main(args: argparse.Namespace) -> int:
     from sim.city.aggregate import CITY, QUANTILE_REL_ERROR, summarise_city
     from sim.city.run import run_city
     from sim.city.spec import load_city
+    from sim.cli.text import summary_lines
     from sim.experiment.files import atomic_csv
     from sim.experiment.manifest import provenance, write_manifest
     from sim.experiment.runner import pool_summary
-    from sim.names import safe_component
-    from sim.report_text import summary_lines
+    from sim.scenario.paths import safe_component
 
     city = load_city(args.city, args.overrides)
     out = Path(args.out) if args.out else Path("results") / safe_component(city.name)

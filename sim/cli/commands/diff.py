@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.diff import diff_lines, diff_scenarios
+    from sim.scenario.diff import diff_lines, diff_scenarios
     from sim.scenario.loader import load_scenario
 
     a = load_scenario(args.a, args.set_a)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from sim import flags
-from sim.calibrate import calibrate, qq_figure, read_la311
+from sim.analysis.calibration import calibrate, qq_figure, read_la311
+from sim.cli import flags
 
 
 def register(sub) -> None:

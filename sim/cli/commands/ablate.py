@@ -39,7 +39,7 @@ def register(sub) -> None:
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file (the full reform)")
     p.add_argument("--against", required=True, metavar="BASELINE",
                    help="scenario YAML file to measure the effect against")
-    from sim.cli import add_run_args
+    from sim.cli.args import add_run_args
 
     add_run_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from sim.analysis.summary import ALL
+from sim.cli.text import fmt
 from sim.experiment.sweep import _short_keys, factorial, parse_vary, point_scenario, run_sweep
-from sim.names import safe_component
-from sim.report_text import fmt
 from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.paths import safe_component
 
 MAX_POINTS = 10_000
 """Points of a sweep's factorial: each is a full run of --reps replications."""
@@ -28,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
                    help="a key and its values, e.g. --vary reform.sinking.fraction=0,0.25,0.5 "
                         "(repeat for a factorial; the first is the x axis of the figures)")
-    from sim.cli import add_run_args
+    from sim.cli.args import add_run_args
 
     add_run_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.cli import load_for_run
+    from sim.cli.args import load_for_run
     from sim.scenario.size import available_memory, preflight
 
     vary: dict[str, list] = {}

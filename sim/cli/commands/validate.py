@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from sim import flags
+from sim.cli import flags
 from sim.experiment.executors import BACKENDS
 from sim.scenario.errors import Problem, ScenarioError
 
@@ -40,7 +40,7 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from sim.validate import reductions, run_validation, table_lines
+    from sim.experiment.validation import reductions, run_validation, table_lines
 
     names = [r.name for r in reductions()]
     for text in args.only or []:

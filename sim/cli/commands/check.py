@@ -23,7 +23,7 @@ def register(sub) -> None:
                        description="Validate SCENARIO; print a summary and the offered load of "
                                    "every staff pool (warning at >= 0.95).")
     p.add_argument("scenario")
-    from sim.cli import add_override_args
+    from sim.cli.args import add_override_args
 
     add_override_args(p)
     p.set_defaults(func=main)
