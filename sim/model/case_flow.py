@@ -49,6 +49,11 @@ class CaseFlow:
         self.joint = max if whistle.joint_work == "max" else sum
         self.centre_work = max if scenario.reform.sinking.centre_work == "max" else sum
         self.on_call = whistle.enabled and whistle.after_hours == "on_call"
+        # The emergencies: the types whistled by type (``trigger.types``). Only they call out
+        # the on-call staff at night; any other whistle waits for the office to open.
+        every = whistle.trigger.types == "all"
+        self.emergency = [every or name in whistle.trigger.types
+                          for name in scenario.case_types]
         self.street_work = world.street_work
         self.routing = world.routing
         cases = world.cases
@@ -274,9 +279,9 @@ class CaseFlow:
             j = positions[0]
             yield env.timeout(self._summon_hours(i, k))
             dept = self.world.departments[depts[j]]
-            if not (self.on_call and dept.on_call is not None):
+            if not (self.on_call and self.emergency[k] and dept.on_call is not None):
                 yield from self._until_open(i, dept.calendar)
-            pool, on_call, travel = self._whistle_pool(dept, street)
+            pool, on_call, travel = self._whistle_pool(dept, street, k)
             yield from serve(env, pool, i, WHISTLE, self.work.item(i, j), outcomes,
                              self.visits, whistled=True, on_call=on_call, asked_at=asked,
                              travel=travel)
@@ -301,7 +306,12 @@ class CaseFlow:
         teams: dict = {}
         for j in positions:
             ready = asked + self._summon_hours(i, k)
-            pool, on_call, travel = self._whistle_pool(self.world.departments[depts[j]], street)
+            pool, on_call, travel = self._whistle_pool(self.world.departments[depts[j]], street,
+                                                       k)
+            if on_call is None and not pool.calendar.always_open:
+                # Nobody on call for it: the department is summoned when its office opens, and
+                # the wait limit runs in its working hours.
+                ready = pool.calendar.next_open(ready)
             if pool in teams:
                 ready = max(ready, teams[pool][0])
                 teams[pool] = (ready, on_call, travel, (*teams[pool][3], j))
@@ -369,11 +379,12 @@ class CaseFlow:
                 continue
             return hours
 
-    def _whistle_pool(self, dept, street):
+    def _whistle_pool(self, dept, street, k):
         """Who answers a whistle: the unit for the street (and its travel if borrowed), and
         the on-call staff first when the whistle comes out of office hours (if set)."""
         pool, travel = dept.unit_for(street.index)
         on_call = None
-        if self.on_call and dept.on_call is not None and not pool.calendar.is_open(self.env.now):
+        if (self.on_call and self.emergency[k] and dept.on_call is not None
+                and not pool.calendar.is_open(self.env.now)):
             on_call = dept.on_call
         return pool, on_call, travel

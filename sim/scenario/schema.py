@@ -301,11 +301,14 @@ class Whistle(Model):
     means whistling again); whistled cases get ``priority`` in the queues (``non_preemptive``,
     ``preemptive`` or ``none``) and must have a team on site within ``report_within``
     (measured in ``reports.csv``). ``after_hours: on_call``: out of office hours
-    ``on_call_share`` of a department's people (not extra headcount) answer whistles; the
-    office takes over what is still waiting when it opens. Joint handling starts when every
-    team is on site and lasts the ``max`` (or ``sum``) of the departments' work contents.
+    ``on_call_share`` of a department's central people (not extra headcount) answer the
+    emergencies, the types whistled by type (``trigger.types``); every other whistle, and
+    whatever is still waiting when the office opens, goes to the office. Joint handling starts
+    when every team is on site; with ``joint_work: max`` the teams work side by side and each
+    leaves when its own part is done, with ``sum`` they do every part together.
     ``joint_wait_limit``: the teams on site wait at most this long (from the moment they were
-    summoned) for a department that has nobody free; they then work without it, the missing
+    summoned, in the department's working hours when nobody is on call for the case) for a
+    department that has nobody free; they then work without it, the missing
     department is recorded as absent in the visits and whistled again on its own, so a joint
     case never holds people indefinitely. On-call staff are people of the department's central
     roster: each hour they work out of office hours is given back as rest the next working

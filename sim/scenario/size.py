@@ -28,7 +28,7 @@ the same findings are then printed as warnings and the run goes ahead. The setti
 the scenario, so it is recorded in the manifest like every other.
 
 A department with no staff that a case type needs is allowed (its cases stay open and are
-censored; tests/test_extremes.py relies on it), but every replication then runs to the drain
+censored; tests/model/test_extremes.py relies on it), but every replication then runs to the drain
 limit: ``assess`` warns about it, and the simulated-time limit bounds how long that is.
 
 ``expected_cases`` is the size estimate the brief of issue 11 asks for: the sum over streets and

@@ -29,8 +29,8 @@ import sim.experiment.files as files_module
 from sim.cli import EXIT_BAD_INPUT, EXIT_CONFLICT, main
 from sim.experiment.folder import MARKER
 from sim.scenario.paths import safe_component
+from tests.city.test_city import write_city
 from tests.conftest import ROOT, tiny_dict
-from tests.test_city import write_city
 
 QUICK = ["--quiet", "--no-figures"]
 

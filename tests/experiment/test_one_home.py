@@ -19,8 +19,8 @@ from sim.experiment import runner
 from sim.experiment.folder import ANALYSIS_ONLY, MARKER, scenario_identity
 from sim.experiment.workspace import experiment_key
 from sim.scenario.loader import resolved_dict
+from tests.city.test_city import write_city
 from tests.conftest import SCENARIOS, tiny_dict
-from tests.test_city import write_city
 
 SMALL = ["--set", "simulation.horizon=3d", "--set", "simulation.warmup=1d"]
 """The shipped scenarios, three days long: a replication in well under a second."""

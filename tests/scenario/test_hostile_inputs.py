@@ -545,8 +545,8 @@ def test_the_corpus_is_large_and_covers_every_class():
     assert len(CASES) == len(CORPUS), "case ids must be distinct"
     by_class = {c: sum(1 for case in CORPUS if case.issue_class == c) for c in "3456"}
     assert all(n >= 10 for n in by_class.values()), by_class
-    # Nothing here is a copy of tests/bad_scenarios (which has files, not these ids).
-    existing = {p.stem for p in (ROOT / "tests" / "bad_scenarios").glob("*.yaml")}
+    # Nothing here is a copy of tests/scenario/bad_scenarios (which has files, not these ids).
+    existing = {p.stem for p in (ROOT / "tests" / "scenario" / "bad_scenarios").glob("*.yaml")}
     assert not existing & set(CASES)
 
 

@@ -53,16 +53,15 @@ def main(args: argparse.Namespace) -> int:
     # The estimate sends a street's cases to its team; with `overflow: central` the excess goes
     # to the central pool instead, so a busy team is not a queue that never settles.
     spills = k.enabled and k.overflow == "central"
-    on_call = w.enabled and w.after_hours == "on_call"
 
     def flag(p) -> str:
         if p.load < WARN_LOAD:
             return ""
         if spills and p.kind in ("stationed", "centre"):
             return "  (busy: the excess overflows to the central pool)"
-        note = ("; estimate ignores on-call staff after hours" if on_call and p.kind == "central"
-                else "")
-        return f"  WARNING: >= {WARN_LOAD}, this queue may never settle{note}"
+        # On-call people are the central pool's own (their night hours are given back as rest),
+        # so they add no capacity: the office's load is the whole story.
+        return f"  WARNING: >= {WARN_LOAD}, this queue may never settle"
 
     warned = [p for p in loads if flag(p).startswith("  WARNING")]
     print("  offered load per pool (work per open hour / staff):")

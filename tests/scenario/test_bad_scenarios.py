@@ -1,6 +1,6 @@
 """The corpus of bad scenarios: each is refused before anything runs, with a useful message.
 
-Every ``tests/bad_scenarios/*.yaml`` breaks one thing and says in its header what a researcher
+Every ``tests/scenario/bad_scenarios/*.yaml`` breaks one thing and says in its header what a researcher
 must be told::
 
     # expect: departments.housing.staff: must be >= 0, got -3     (source: this file)
@@ -28,7 +28,7 @@ import pytest
 from sim.cli import EXIT_BAD_INPUT, main
 
 CORPUS = Path(__file__).resolve().parent / "bad_scenarios"
-ROOT = CORPUS.parents[1]
+ROOT = CORPUS.parents[2]
 _EXPECT = re.compile(r"^# expect(?:\[(?P<source>[^\]]+)\])?: (?P<path>\S+): (?P<reason>.+)$")
 
 

@@ -14,7 +14,7 @@ from sim.analysis.calibration import calibrate, fit_group, ks_distance, lognorma
 from sim.cli import main
 from sim.scenario.distributions import Empirical, Lognormal
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def test_both_date_formats_are_read():
@@ -82,7 +82,7 @@ def test_cli_writes_yaml_and_figure(tmp_path, capsys):
     assert (tmp_path / "qq.png").stat().st_size > 10_000
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "data" / "la311"
 
 

@@ -62,6 +62,9 @@ def test_a_lost_worker_ends_the_run_in_one_line_and_keeps_what_finished(tmp_path
 
 def test_an_unreachable_scheduler_is_a_bad_flag_before_any_folder_is_made(tmp_path, capsys):
     dask = pytest.importorskip("dask")
+    # distributed's own defaults must be loaded before the override: leaving ``config.set``
+    # removes every key it added, and would take the whole "distributed" block with it.
+    pytest.importorskip("distributed")
     path = _scenario(tmp_path)
     out = tmp_path / "out"
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
