@@ -2,14 +2,26 @@
 
     import sim
     cases = sim.run("scenarios/baseline.yaml", reps=5, seed=1)
-    sim.summarise(cases)
+    sim.summarise(cases)          # response time and Beijing's measures, as summary.csv
+    sim.measures(cases)           # response, resolution, satisfaction, reopen rates
+    sim.backlog(cases)            # open cases per day
+    tables = sim.outputs("scenarios/baseline.yaml", reps=5)   # every table of a run folder
+    tables["departments"]         # ranked as the district's assessment ranks them
     per_rep = sim.compare(["scenarios/baseline.yaml", "scenarios/whistle.yaml"], reps=10)
     sim.comparison_table(per_rep)
     sweep = sim.sweep("scenarios/sinking.yaml", vary={"reform.sinking.fraction": [0, 0.5]})
 
-Every function returns pandas DataFrames with a ``replication`` column. A scenario may be a file
-path, a dict (validated like a file) or a ``Scenario``. Results are computed from (scenario, seed,
-replication) alone, so the same call gives the same numbers on any machine and backend.
+Every function returns pandas DataFrames (most with a ``replication`` column, or averaged over
+replications with half-widths ``<metric>_hw``). A scenario may be a file path, a dict (validated
+like a file) or a ``Scenario``. Results are computed from (scenario, seed, replication) alone,
+so the same call gives the same numbers on any machine and backend.
+
+The measures need each run's end, to tell a case nobody reached in time from one the run
+stopped too early to judge. ``sim.outputs`` uses the ends the runs recorded; functions given
+only ``cases`` take the latest timestamp of each replication (``sim.analysis.run_end``), which
+differs only for runs stopped at their drain limit with cases still open. The satisfaction rate
+comes from an ASSUMED model (``sim.SatisfactionModel``): pass another to see whether a
+conclusion depends on it.
 """
 
 from __future__ import annotations
@@ -20,12 +32,23 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.compare import comparison_table as _comparison_table
-from sim.analysis.summary import replication_metrics, summary_table
-from sim.experiment.runner import run_scenarios
+from sim.analysis.measures import SatisfactionModel, measures_summary
+from sim.analysis.run_end import EndTime
+from sim.analysis.summary import summarise as _summarise
+from sim.experiment.runner import (
+    COMPARED,
+    RUN_METRICS,
+    run_metrics,
+    run_scenarios,
+    run_tables,
+)
 from sim.scenario.loader import load_scenario, scenario_from_dict
 from sim.scenario.schema import Scenario
 
 ScenarioLike = str | Path | Mapping | Scenario
+
+__all__ = ["SatisfactionModel", "backlog", "compare", "comparison_table", "load", "measures",
+           "outputs", "per_replication", "run", "summarise", "sweep", "warmup"]
 
 
 def load(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Scenario:
@@ -54,15 +77,54 @@ def run(scenario: ScenarioLike, reps: int = 5, seed: int = 1, out: str | Path | 
     return res.cases
 
 
-def summarise(cases: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """The summary table (per scenario and case type, and ALL) of case records."""
-    return summary_table(cases, confidence)
+def outputs(scenario: ScenarioLike, reps: int = 5, seed: int = 1,
+            out: str | Path | None = None, backend: str = "serial", workers: int | None = None,
+            overrides: Iterable[str] = (), force: bool = False, quiet: bool = True,
+            confidence: float = 0.95) -> dict[str, pd.DataFrame]:
+    """Run like ``run``; return every table of a run folder by name: ``cases``, ``visits``,
+    ``per_replication``, and the CSV files ``summary``, ``pools``, ``reports``, ``streets``,
+    ``departments``, ``backlog`` and ``capacity`` (README, "What each output means").
+
+    The measures use the run ends the replications recorded (see the module docstring).
+    """
+    s = load(scenario, overrides)
+    [res] = run_scenarios([s], reps, seed, [Path(out) if out else None], backend=backend,
+                          workers=workers, force=force, quiet=quiet, confidence=confidence)
+    return {"cases": res.cases, "visits": res.visits, "per_replication": res.per_rep,
+            **run_tables(res, confidence)}
 
 
-def per_replication(cases: pd.DataFrame) -> pd.DataFrame:
+def summarise(cases: pd.DataFrame, confidence: float = 0.95, end_time: EndTime = None,
+              satisfaction: SatisfactionModel | None = None) -> pd.DataFrame:
+    """The summary table (per scenario and case type, and ALL) of case records: response time
+    and Beijing's measures, each with its half-width, as ``summary.csv``."""
+    return _summarise(per_replication(cases, end_time, satisfaction), confidence,
+                      metrics=RUN_METRICS)
+
+
+def per_replication(cases: pd.DataFrame, end_time: EndTime = None,
+                    satisfaction: SatisfactionModel | None = None) -> pd.DataFrame:
     """Metrics per (scenario, replication, case type), ``ALL`` included: the observations that
-    every confidence interval is computed from."""
-    return replication_metrics(cases)
+    every confidence interval is computed from (response time and Beijing's measures)."""
+    return run_metrics(cases, end_time, satisfaction)
+
+
+def measures(cases: pd.DataFrame, confidence: float = 0.95, end_time: EndTime = None,
+             satisfaction: SatisfactionModel | None = None) -> pd.DataFrame:
+    """Beijing's hotline measures per scenario and case type (and ALL), averaged over
+    replications with half-widths: ``response_rate``, ``resolution_rate``,
+    ``satisfaction_rate`` (under ``satisfaction``, an assumed model) and ``reopen_rate``.
+    Definitions: ``sim.analysis.measures``."""
+    return measures_summary(cases, satisfaction, end_time, confidence)
+
+
+def backlog(cases: pd.DataFrame, day: float = 24.0, confidence: float = 0.95,
+            end_time: EndTime = None) -> pd.DataFrame:
+    """Open cases per day (time-average over each ``day`` hours), mean across replications and
+    half-width: the ``backlog.csv`` table. Warm-up days included."""
+    from sim.analysis.backlog import backlog as _backlog
+
+    return _backlog(cases, day, end_time, confidence)
 
 
 def compare(scenarios: Iterable[ScenarioLike], reps: int = 5, seed: int = 1,
@@ -92,8 +154,10 @@ def compare(scenarios: Iterable[ScenarioLike], reps: int = 5, seed: int = 1,
 def comparison_table(per_rep: pd.DataFrame, confidence: float = 0.95,
                      baseline: str | None = None) -> pd.DataFrame:
     """The ``comparison.csv`` table: per metric, case type and scenario, the value with its CI
-    half-width and the paired difference to ``baseline`` (default the first) with its CI."""
-    return _comparison_table(per_rep, confidence, baseline)
+    half-width and the paired difference to ``baseline`` (default the first) with its CI.
+    The metrics are those of ``comparison.csv`` that ``per_rep`` has."""
+    metrics = [m for m in COMPARED if m in per_rep.columns]
+    return _comparison_table(per_rep, confidence, baseline, metrics=metrics)
 
 
 def sweep(scenario: ScenarioLike, vary: Mapping[str, Iterable], reps: int = 5, seed: int = 1,

@@ -14,7 +14,7 @@ from sim.model.world import World
 from tests.conftest import tiny_dict
 
 EXPORTED = ("run", "compare", "comparison_table", "sweep", "load", "summarise",
-            "per_replication", "warmup")
+            "per_replication", "warmup", "outputs", "measures", "backlog", "SatisfactionModel")
 
 
 def test_every_lazy_export_is_an_api_function():

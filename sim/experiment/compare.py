@@ -5,8 +5,9 @@ each sees the same cases), all in one pool of tasks, and writes under ``DIR``:
 
 ``DIR/<scenario name>/``   a normal run folder per scenario (resumable like ``govsim run``), its
                            name made safe by ``sim.scenario.paths.safe_component``;
-``DIR/comparison.csv``     per metric, case type and scenario: value, CI half-width, paired
-                           difference to the first scenario and its CI;
+``DIR/comparison.csv``     per metric (response time and Beijing's measures, ``COMPARED``), case
+                           type and scenario: value, CI half-width, paired difference to the
+                           first scenario and its CI;
 ``DIR/per_replication.csv`` the per-replication metrics the comparison is computed from;
 ``DIR/figures/``           overlaid ECDFs with replication bands, paired differences with CIs;
 ``DIR/manifest.json``      ``"kind": "compare"``, the scenarios, seed, replications, timings.
@@ -25,7 +26,7 @@ from sim.analysis.compare import comparison_table
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim
 from sim.experiment.manifest import provenance, write_manifest
-from sim.experiment.runner import ScenarioResult, run_scenarios, write_run_outputs
+from sim.experiment.runner import COMPARED, ScenarioResult, run_scenarios, write_run_outputs
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.paths import safe_component
 from sim.scenario.schema import Scenario
@@ -97,7 +98,7 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
         results = run_scenarios(scenarios, reps, seed, outs, force=force, confidence=confidence,
                                 write_outputs=False, **run_kw)
     per_rep = pd.concat([r.per_rep for r in results], ignore_index=True)
-    table = comparison_table(per_rep, confidence)
+    table = comparison_table(per_rep, confidence, metrics=COMPARED)
     res = CompareResult(results, per_rep, table, out, precision,
                         wall_s=time.perf_counter() - started)
     if out is not None:

@@ -3,7 +3,12 @@
 ``run_scenarios`` is the engine under ``govsim run``, ``compare`` and ``sweep``: it opens one
 workspace per scenario, computes only the replications not already on disk (on the chosen
 executor, all scenarios' replications in one pool of tasks), stores each as it finishes, then
-writes each scenario's ``cases.parquet``, ``summary.csv`` and ``manifest.json``.
+writes each scenario's ``cases.parquet``, its tables (``run_tables``: ``summary.csv``,
+``pools.csv``, ``reports.csv``, ``streets.csv``, ``departments.csv``, ``backlog.csv``,
+``capacity.csv``) and ``manifest.json``.
+
+Every table is computed from the stored replications alone (cases, pools, visits and each
+replication's end time), so a resumed run writes the same files as a fresh one.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from sim.analysis.summary import replication_metrics, summarise
+from sim.analysis.compare import COMPARED_METRICS
+from sim.analysis.measures import MEASURES, SatisfactionModel, measures
+from sim.analysis.run_end import EndTime
+from sim.analysis.summary import METRICS, replication_metrics, summarise
 from sim.experiment.executors import run_tasks
 from sim.experiment.files import atomic_csv, atomic_parquet
 from sim.experiment.manifest import (
@@ -27,10 +36,38 @@ from sim.experiment.workspace import Workspace, run_identity
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 
+RUN_METRICS = [*METRICS, *MEASURES]
+"""The metrics of ``summary.csv`` and of the per-replication tables: response time
+(``sim.analysis.summary``) and Beijing's hotline measures (``sim.analysis.measures``)."""
+
+COMPARED = [*COMPARED_METRICS, *MEASURES]
+"""The metrics ``compare`` and ``sweep`` put paired differences on."""
+
+BACKLOG_DAY_H = 24.0
+"""``backlog.csv`` counts open cases per day."""
+
+
+def run_metrics(cases: pd.DataFrame, end_time: EndTime = None,
+                satisfaction: SatisfactionModel | None = None) -> pd.DataFrame:
+    """Per (scenario, replication, case type), ``ALL`` included: the ``RUN_METRICS``.
+
+    ``end_time`` is each run's end (``sim.analysis.run_end``; None infers it from the
+    timestamps), which decides whether a case nobody reached has missed its response deadline.
+    """
+    per_rep = replication_metrics(cases)
+    rates = measures(cases, satisfaction, end_time)
+    if rates.empty:   # no counted case: the rates are unknown, not a merge of empty keys
+        return per_rep.assign(**dict.fromkeys(MEASURES, np.nan))
+    keys = ["scenario", "replication", "case_type"]
+    rates = rates.astype({"scenario": str, "case_type": str,
+                          "replication": per_rep["replication"].dtype})
+    return per_rep.merge(rates, on=keys, how="left", validate="one_to_one")
+
 
 @dataclass
 class ScenarioResult:
-    """Everything one scenario's experiment produced."""
+    """Everything one scenario's experiment produced. ``end_times`` maps (scenario,
+    replication) to the time the replication's run ended (empty: unknown, inferred)."""
 
     scenario: Scenario
     seed: int
@@ -46,6 +83,12 @@ class ScenarioResult:
     wall_s: float = 0.0
     rep_wall_s: list[float] = field(default_factory=list)
     manifest: dict = field(default_factory=dict)
+    end_times: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    @property
+    def end_time(self) -> EndTime:
+        """The runs' ends as ``sim.analysis`` takes them (None when not recorded)."""
+        return self.end_times or None
 
 
 def _progress(total: int, desc: str, quiet: bool):
@@ -124,38 +167,77 @@ def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confid
         pools = pd.concat([r.pools for r in memory], ignore_index=True)
         visits = pd.concat([r.visits for r in memory], ignore_index=True)
         rep_wall = [r.wall_s for r in memory]
+        ends = {r.replication: r.end_time for r in memory}
         out = None
     else:
         wanted = list(range(reps))
         cases = space.load(wanted, "cases")
         pools = space.load(wanted, "pools")
         visits = space.load(wanted, "visits")
-        rep_wall = [m["wall_s"] for m in space.rep_meta(wanted)]
+        meta = space.rep_meta(wanted)
+        rep_wall = [m["wall_s"] for m in meta]
+        ends = {rep: m.get("end_time") for rep, m in zip(wanted, meta, strict=True)}
         out = space.root
-    per_rep = replication_metrics(cases)
-    summary = summarise(per_rep, confidence)
+    end_times = _recorded_ends(scenario.name, ends)
+    per_rep = run_metrics(cases, end_times or None)
+    summary = summarise(per_rep, confidence, metrics=RUN_METRICS)
     return ScenarioResult(scenario=scenario, seed=seed, reps=reps, cases=cases, pools=pools,
                           visits=visits, per_rep=per_rep, summary=summary, out=out,
                           computed=sorted(computed), reused=reused, wall_s=wall,
-                          rep_wall_s=rep_wall)
+                          rep_wall_s=rep_wall, end_times=end_times)
+
+
+def _recorded_ends(name: str, ends: dict[int, float | None]) -> dict[tuple[str, int], float]:
+    """``{(name, replication): end}``, or empty if any replication's end is not recorded (a
+    seal written before ends were stored): the analysis then infers every end alike."""
+    if any(e is None or not np.isfinite(e) for e in ends.values()):
+        return {}
+    return {(name, int(rep)): float(end) for rep, end in ends.items()}
+
+
+def departments_needed(scenario: Scenario) -> dict[str, list[str]]:
+    """Each case type of ``scenario`` -> the departments it needs (for ``departments.csv``)."""
+    return {name: list(ct.departments) for name, ct in scenario.case_types.items()}
+
+
+def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame]:
+    """The tables of a run folder, by file stem: ``summary``, ``pools``, ``reports``,
+    ``streets``, ``departments``, ``backlog`` and ``capacity`` (what ``write_run_outputs``
+    writes as CSV and ``sim.outputs`` returns)."""
+    from sim.analysis.backlog import backlog
+    from sim.analysis.reform_metrics import report_summary
+    from sim.analysis.tables import department_table, street_table
+    from sim.model.capacity import capacity_summary, capacity_table
+
+    s = res.scenario
+    return {
+        "summary": res.summary,
+        "pools": pool_summary(res.pools),
+        "reports": report_summary(res.visits, res.cases, s.reform.whistle.report_within,
+                                  confidence),
+        "streets": street_table(res.cases, res.pools, end_time=res.end_time,
+                                confidence=confidence),
+        "departments": department_table(res.cases, res.pools, departments_needed(s),
+                                        end_time=res.end_time, confidence=confidence),
+        "backlog": backlog(res.cases, BACKLOG_DAY_H, res.end_time, confidence),
+        "capacity": capacity_summary(capacity_table(s, res.pools)),
+    }
 
 
 def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
                       command: list[str] | None, confidence: float,
                       figures: bool = True, extra: dict | None = None) -> None:
-    """``cases.parquet``, ``summary.csv``, ``pools.csv``, ``manifest.json`` and figures.
+    """``cases.parquet``, the ``run_tables`` as CSV, ``manifest.json`` and figures.
 
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
     """
     from sim.analysis.little import littles_law
-    from sim.analysis.reform_metrics import report_summary
 
     out = res.out
     atomic_parquet(res.cases, out / "cases.parquet")
-    atomic_csv(res.summary, out / "summary.csv")
-    atomic_csv(pool_summary(res.pools), out / "pools.csv")
-    atomic_csv(report_summary(res.visits, res.cases, res.scenario.reform.whistle.report_within,
-                              confidence), out / "reports.csv")
+    tables = run_tables(res, confidence)
+    for stem, frame in tables.items():
+        atomic_csv(frame, out / f"{stem}.csv")
     little = littles_law(res.cases, res.scenario.simulation.warmup,
                          res.scenario.simulation.horizon)
     res.manifest = {
@@ -173,8 +255,12 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     write_manifest(out, res.manifest)
     if figures:
         from sim.analysis.plots import response_figures
+        from sim.experiment.backlog_figure import backlog_figure
 
         response_figures(res.cases, out / "figures", title=res.scenario.name)
+        backlog_figure(tables["backlog"], out / "figures" / "backlog.png",
+                       title=res.scenario.name, warmup_h=res.scenario.simulation.warmup,
+                       day_h=BACKLOG_DAY_H, confidence=confidence)
 
 
 def pool_summary(pools: pd.DataFrame, by: str = "scenario") -> pd.DataFrame:
@@ -182,13 +268,14 @@ def pool_summary(pools: pd.DataFrame, by: str = "scenario") -> pd.DataFrame:
 
     ``pools`` holds one row per pool and replication (of scenarios, or of a city's districts:
     ``by="district"``). The ``*_run`` columns count the whole run (the drain after the horizon
-    included), the others the measured window.
+    included), the others the measured window: ``overtime_hours`` worked past closing time and
+    ``rest_hours`` of office time given back for on-call nights (tables stored before these
+    were recorded have neither).
     """
     if pools.empty:
         return pools
     g = pools.groupby([by, "pool", "kind", "department", "street"], sort=False, dropna=False)
-    return g.agg(staff=("staff", "first"), served=("served", "mean"),
-                 busy_hours=("busy_hours", "mean"), open_hours=("open_hours", "mean"),
-                 utilisation=("utilisation", "mean"),
-                 busy_hours_run=("busy_hours_run", "mean"),
-                 open_hours_run=("open_hours_run", "mean")).reset_index()
+    means = ["served", "busy_hours", "open_hours", "utilisation", "overtime_hours",
+             "rest_hours", "busy_hours_run", "open_hours_run"]
+    return g.agg(staff=("staff", "first"),
+                 **{c: (c, "mean") for c in means if c in pools.columns}).reset_index()

@@ -30,7 +30,7 @@ from sim.analysis.compare import comparison_table
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim, identity_key, scenario_identity
 from sim.experiment.manifest import provenance, write_manifest
-from sim.experiment.runner import ScenarioResult, run_scenarios, write_run_outputs
+from sim.experiment.runner import COMPARED, ScenarioResult, run_scenarios, write_run_outputs
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import SET_SOURCE, parse_override, resolved_dict, scenario_from_dict
 from sim.scenario.paths import safe_component
@@ -216,7 +216,7 @@ def sweep_table(per_rep: pd.DataFrame, keys: list[str], confidence: float = 0.95
                 ) -> pd.DataFrame:
     """One row per point, case type and metric: the varied values, value, CI half-width and the
     paired difference to the first point."""
-    table = comparison_table(per_rep, confidence)
+    table = comparison_table(per_rep, confidence, metrics=COMPARED)
     points = per_rep[["scenario", "point", *keys]].drop_duplicates("scenario")
     table = points.merge(table, on="scenario", how="right")
     cols = ["point", *keys, "case_type", "metric", "value", "value_hw", "diff", "diff_lo",

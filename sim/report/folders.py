@@ -2,7 +2,9 @@
 
 Layouts (as ``govsim run``, ``compare`` and ``sweep`` write them):
 
-run      ``cases.parquet summary.csv pools.csv manifest.json figures/``
+run      ``cases.parquet summary.csv pools.csv manifest.json figures/``, and the tables of
+         Beijing's measures per unit and of capacity, ``streets.csv departments.csv
+         backlog.csv capacity.csv`` (absent from folders written before them: ``None``)
 compare  ``comparison.csv figures/ manifest.json{"kind": "compare"}`` and one run folder per
          scenario, ``DIR/<scenario name>/`` (the name made safe by ``safe_component``)
 sweep    ``sweep.csv figures/ manifest.json{"kind": "sweep"}`` and ``points/<id>/`` run folders
@@ -33,6 +35,9 @@ class RunFolder:
     scenario: Scenario
     summary: pd.DataFrame | None
     pools: pd.DataFrame | None
+    streets: pd.DataFrame | None = None
+    departments: pd.DataFrame | None = None
+    capacity: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -75,8 +80,25 @@ def _sub_folder(folder: Path, *parts: str) -> Path:
     return folder.joinpath(*parts)
 
 
+UNIT_TABLES = ("streets", "departments", "capacity")
+"""The per-unit tables a report shows (``backlog.csv`` is shown by its figure)."""
+
+
+NAME_COLUMNS = ("scenario", "street", "department", "unit")
+
+
 def _read_csv(path: Path) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.exists() else None
+
+
+def _read_unit_table(path: Path) -> pd.DataFrame | None:
+    """A per-unit table with its names read as text (a street called "1", "NA" or "" is a
+    name, not a number or a gap) and every other column as numbers."""
+    if not path.exists():
+        return None
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.assign(**{c: pd.to_numeric(frame[c], errors="coerce")
+                           for c in frame.columns if c not in NAME_COLUMNS})
 
 
 def read_run(path: Path) -> RunFolder:
@@ -87,8 +109,9 @@ def read_run(path: Path) -> RunFolder:
         raise NotAResultFolder(f"{path / 'manifest.json'}: scenario: missing; not a run's "
                                "manifest")
     scenario = scenario_from_dict(manifest["scenario"], source=str(path / "manifest.json"))
+    units = {name: _read_unit_table(path / f"{name}.csv") for name in UNIT_TABLES}
     return RunFolder(path, manifest, scenario, _read_csv(path / "summary.csv"),
-                     _read_csv(path / "pools.csv"))
+                     _read_csv(path / "pools.csv"), **units)
 
 
 def read_study(folder: str | Path) -> Study:

@@ -1,17 +1,30 @@
-"""Section 7 of STRESS-DES: results, as ``value ± half-width`` tables, figures, pool
-utilisation and the Little's-law check."""
+"""Section 7 of STRESS-DES: results, as ``value ± half-width`` tables, figures, Beijing's
+hotline measures (overall, per department and per street, as the district's assessment ranks
+them), capacity, pool utilisation and the Little's-law check."""
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
 
 import pandas as pd
 
+from sim.analysis.measures import MEASURE_LABELS, MEASURES, SatisfactionModel
+from sim.analysis.summary import ALL, METRIC_LABELS, METRICS
+from sim.analysis.tables import UNIT_METRIC_LABELS
 from sim.report.folders import RunFolder, Study
 from sim.report.html import Figure, Markup, Table, png_figure, render, table
 from sim.scenario.diff import show
+
+LABELS = METRIC_LABELS | MEASURE_LABELS
+"""Every metric of ``summary.csv``, ``comparison.csv`` and ``sweep.csv`` in words."""
+
+LINKED_FILES = ("streets.csv", "departments.csv", "capacity.csv", "backlog.csv")
+"""The tables of a run folder the report links to rather than shows in full."""
 
 
 def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -> str:
@@ -27,13 +40,12 @@ def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -
     return text
 
 
-_PCT_METRICS = {"resolved_share", "deadline_met_share"}
+_PCT_METRICS = {"resolved_share", "deadline_met_share", "utilisation", *MEASURES}
 
 
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
-    """``summary.csv`` as a table of ``value ± half-width`` strings."""
-    from sim.analysis.summary import METRIC_LABELS, METRICS
-
+    """``summary.csv``'s response-time metrics as a table of ``value ± half-width`` strings
+    (the measures are shown by ``measures_display``)."""
     rows = []
     for _, r in summary.iterrows():
         row = {"case type": r["case_type"]}
@@ -48,14 +60,12 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
-    from sim.analysis.summary import METRIC_LABELS
-
     data = table[table["case_type"] == "ALL"]
     rows = []
     for metric, g in data.groupby("metric", sort=False):
         pct = metric in _PCT_METRICS
         digits = 0 if metric in ("n", "censored") else 1
-        row = {"metric": METRIC_LABELS.get(metric, metric)}
+        row = {"metric": LABELS.get(metric, metric)}
         for _, r in g.iterrows():
             row[str(r["scenario"])] = fmt_ci(r["value"], r.get("value_hw"), digits, pct)
             if r["scenario"] != r.get("baseline", None):
@@ -70,8 +80,6 @@ def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
 
 
 def _sweep_display(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    from sim.analysis.summary import METRIC_LABELS
-
     data = table[table["case_type"] == "ALL"]
     rows = []
     for _, g in data.groupby("point", sort=False):
@@ -80,10 +88,98 @@ def _sweep_display(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             m = r["metric"]
             if m in ("n", "censored"):
                 continue
-            row[METRIC_LABELS.get(m, m)] = fmt_ci(r["value"], r.get("value_hw"), 1,
-                                                  m in _PCT_METRICS)
+            row[LABELS.get(m, m)] = fmt_ci(r["value"], r.get("value_hw"), 1,
+                                           m in _PCT_METRICS)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+MEASURE_COLUMNS = [*MEASURES, "deadline_met_share"]
+"""Beijing's four measures, shown alongside the share within deadline."""
+
+
+def measures_display(summary: pd.DataFrame, first: str) -> pd.DataFrame:
+    """The measures of ``summary.csv`` rows as ``value ± half-width`` percentages; the first
+    column ``first`` (``scenario`` or ``case_type``) names each row. Empty if the summary
+    predates the measures."""
+    if not set(MEASURES) <= set(summary.columns):
+        return pd.DataFrame()
+    rows = []
+    for _, r in summary.iterrows():
+        row = {first.replace("_", " "): str(r[first])}
+        for m in MEASURE_COLUMNS:
+            row[LABELS[m]] = fmt_ci(r[m], r.get(f"{m}_hw"), 1, pct=True)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _measures_overview(runs: list[RunFolder]) -> pd.DataFrame:
+    """One row per scenario (all case types): its four measures and share within deadline."""
+    rows = [r.summary[r.summary["case_type"].astype(str) == ALL].assign(scenario=r.name)
+            for r in runs if r.summary is not None]
+    return measures_display(pd.concat(rows, ignore_index=True), "scenario") if rows else \
+        pd.DataFrame()
+
+
+UNIT_COLUMNS = ["n", *MEASURES, "deadline_met_share", "p90_h", "bounces_per_case",
+                "utilisation"]
+
+
+def unit_display(units: pd.DataFrame, by: str) -> pd.DataFrame:
+    """``streets.csv`` or ``departments.csv`` (``by``): the district (ALL) first, then the
+    units by rank, each figure as ``value ± half-width``."""
+    data = units.assign(_all=units[by] != ALL).sort_values(["scenario", "_all", "rank", by],
+                                                           kind="stable")
+    rows = []
+    for _, r in data.iterrows():
+        rank = r.get("rank")
+        row = {"rank": "–" if pd.isna(rank) else f"{rank:.0f}", by: str(r[by])}
+        for m in UNIT_COLUMNS:
+            if m not in r:
+                continue
+            digits = 0 if m == "n" else (2 if m == "bounces_per_case" else 1)
+            row[UNIT_METRIC_LABELS.get(m, m)] = fmt_ci(r[m], r.get(f"{m}_hw"), digits,
+                                                       m in _PCT_METRICS)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+CAPACITY_COLUMNS = {"people": "people", "roster_h": "roster", "duties_h": "other duties",
+                    "on_call_h": "on call", "rest_h": "rest for on-call nights",
+                    "overtime_h": "overtime", "busy_h": "busy on cases"}
+
+
+def capacity_display(capacity: pd.DataFrame) -> pd.DataFrame:
+    """The totals of ``capacity.csv`` (per department, and all streets' own staff): staff-hours
+    per week (means over replications)."""
+    totals = capacity[capacity["unit"] == "total"]
+    rows = []
+    for _, r in totals.iterrows():
+        row = {"department": str(r["department"])}
+        for column, label in CAPACITY_COLUMNS.items():
+            if column in r:
+                row[label] = f"{r[column]:,.0f}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+class Link(NamedTuple):
+    """A file of the result folder: its name and its address relative to the report."""
+
+    name: str
+    href: str
+
+
+def _links(run: RunFolder, root: Path) -> list[Link]:
+    """The ``LINKED_FILES`` of a run folder, addressed from ``root`` (the study folder, where
+    ``report.html`` is written by default)."""
+    out = []
+    for name in LINKED_FILES:
+        path = run.path / name
+        if path.exists():
+            relative = Path(os.path.relpath(path, root)).as_posix()
+            out.append(Link(relative, quote(relative)))
+    return out
 
 
 def _figures_in(folder: Path, label: str) -> list[Figure]:
@@ -106,12 +202,18 @@ def _little_table(runs: list[RunFolder]) -> pd.DataFrame:
 
 @dataclass
 class _RunResults:
-    """One scenario's results: its summary table, staff pools and figures."""
+    """One scenario's results: its summary table, Beijing's measures by case type, the ranked
+    departments and streets, capacity, staff pools, figures and links to the full tables."""
 
     name: str
     summary: Table | None
     pools: Table | None
     figures: list[Figure]
+    measures: Table | None = None
+    departments: Table | None = None
+    streets: Table | None = None
+    capacity: Table | None = None
+    links: list[Link] | None = None
 
 
 def _pools_table(pools: pd.DataFrame) -> Table:
@@ -136,11 +238,30 @@ def results_section(study: Study) -> Markup:
              if study.kind == "sweep" and has_table else None)
     study_figures = (_figures_in(study.folder, "comparison" if comparison is not None else "sweep")
                      if comparison is not None or sweep is not None else [])
-    runs = [_RunResults(r.name, table(summary_display(r.summary)) if r.summary is not None
-                        else None,
-                        _pools_table(r.pools) if r.pools is not None and len(r.pools) else None,
-                        _figures_in(r.path, r.name))
-            for r in (study.runs if study.kind != "sweep" else [])]
+    runs = [_run_results(r, study.folder) for r in (study.runs if study.kind != "sweep" else [])]
+    overview = _measures_overview(study.runs)
     return render("results.html.j2", confidence=f"{conf:.0%}", baseline=study.runs[0].name,
                   comparison=comparison, sweep=sweep, study_figures=study_figures, runs=runs,
+                  measures=table(overview) if len(overview) else None,
+                  satisfaction=SatisfactionModel(),   # the model every run folder uses
                   little=table(_little_table(study.runs)))
+
+
+def _optional(frame: pd.DataFrame | None, display, *args) -> Table | None:
+    """``display(frame, *args)`` as a table; None where the file is missing or empty."""
+    if frame is None or frame.empty:
+        return None
+    shown = display(frame, *args)
+    return table(shown) if len(shown) else None
+
+
+def _run_results(r: RunFolder, root: Path) -> _RunResults:
+    return _RunResults(
+        r.name, table(summary_display(r.summary)) if r.summary is not None else None,
+        _pools_table(r.pools) if r.pools is not None and len(r.pools) else None,
+        _figures_in(r.path, r.name),
+        measures=_optional(r.summary, measures_display, "case_type"),
+        departments=_optional(r.departments, unit_display, "department"),
+        streets=_optional(r.streets, unit_display, "street"),
+        capacity=_optional(r.capacity, capacity_display),
+        links=_links(r, root))

@@ -14,6 +14,9 @@ from sim.cli import main
 from tests.conftest import tiny_dict
 
 REPS = 4
+TABLES = ("summary.csv", "pools.csv", "reports.csv", "streets.csv", "departments.csv",
+          "backlog.csv", "capacity.csv")
+"""Every table a run writes beside cases.parquet: byte for byte the same on every backend."""
 
 
 @pytest.fixture(scope="module")
@@ -41,21 +44,36 @@ def _run(scenario_file, out, *extra) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def serial_cases(scenario_file, tmp_path_factory):
-    return _run(scenario_file, tmp_path_factory.mktemp("serial") / "out")
+def serial_out(scenario_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial") / "out"
+    _run(scenario_file, out)
+    return out
 
 
-def test_processes_with_two_workers_match_serial(scenario_file, serial_cases, tmp_path):
+@pytest.fixture(scope="module")
+def serial_cases(serial_out):
+    return pd.read_parquet(serial_out / "cases.parquet")
+
+
+def _same_tables(out, serial_out) -> None:
+    for name in TABLES:
+        assert (out / name).read_bytes() == (serial_out / name).read_bytes(), name
+
+
+def test_processes_with_two_workers_match_serial(scenario_file, serial_cases, serial_out,
+                                                 tmp_path):
     cases = _run(scenario_file, tmp_path / "out", "--backend", "processes", "--workers", "2")
     pd.testing.assert_frame_equal(cases, serial_cases)
     assert sorted(cases["replication"].unique()) == list(range(REPS))
+    _same_tables(tmp_path / "out", serial_out)
 
 
-def test_dask_on_an_existing_cluster_matches_serial(scenario_file, serial_cases, dask_cluster,
-                                                    tmp_path):
+def test_dask_on_an_existing_cluster_matches_serial(scenario_file, serial_cases, serial_out,
+                                                    dask_cluster, tmp_path):
     cases = _run(scenario_file, tmp_path / "out", "--backend", "dask", "--scheduler",
                  dask_cluster.scheduler_address)
     pd.testing.assert_frame_equal(cases, serial_cases)
+    _same_tables(tmp_path / "out", serial_out)
 
 
 def test_dask_local_cluster_started_on_demand_matches_serial(scenario_file, serial_cases,
@@ -75,3 +93,5 @@ def test_a_comparison_on_dask_matches_serial(scenario_file, dask_cluster, tmp_pa
                  dask_cluster.scheduler_address]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "s" / "comparison.csv"),
                                   pd.read_csv(tmp_path / "d" / "comparison.csv"))
+    for name in ("comparison.csv", "per_replication.csv"):
+        assert (tmp_path / "s" / name).read_bytes() == (tmp_path / "d" / name).read_bytes()

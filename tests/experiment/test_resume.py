@@ -37,6 +37,12 @@ def test_asking_for_more_replications_computes_only_the_missing_ones(tmp_path):
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "cases.parquet"),
                                   pd.read_parquet(tmp_path / "b" / "cases.parquet"))
     pd.testing.assert_frame_equal(more.summary, fresh.summary)
+    # Every table, the measures and the run ends included: a resumed run writes what a fresh
+    # one writes.
+    assert more.end_times == fresh.end_times and len(more.end_times) == 6
+    for name in ("summary.csv", "pools.csv", "reports.csv", "streets.csv", "departments.csv",
+                 "backlog.csv", "capacity.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
 def test_a_killed_run_keeps_what_it_finished(tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ character for character, as text in the sections that show them.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -22,6 +23,7 @@ import pytest
 
 import sim
 from sim.cli import main as cli
+from sim.report.results import LINKED_FILES
 from tests.conftest import tiny_dict
 
 # Names may not hold "/" (it joins names in pool names): markup that needs no closing tag.
@@ -177,6 +179,18 @@ class _Page(HTMLParser):
 
 KINDS = ["run", "compare", "sweep"]
 
+# A relative address inside the result folder: percent-encoded, no scheme, no way up.
+_FILE_LINK = re.compile(r"(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})+(?:/(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})+)*")
+
+
+def _own_link(href: str) -> bool:
+    """A section anchor of the page, or a table of the result folder (``LINKED_FILES``)."""
+    if href.startswith("#"):
+        return href[1:] in SECTIONS
+    parts = href.split("/")
+    return (_FILE_LINK.fullmatch(href) is not None and ".." not in parts
+            and parts[-1] in LINKED_FILES)
+
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_hostile_names_add_no_element_or_attribute(reports, kind):
@@ -190,9 +204,10 @@ def test_hostile_names_add_no_element_or_attribute(reports, kind):
     assert hostile.elements == plain.elements
     assert (Counter((tag, name) for tag, name, _ in hostile.attributes)
             == Counter((tag, name) for tag, name, _ in plain.attributes))
-    # Only the page's own anchors are linked.
+    # Only the page's own anchors and the result folder's own tables are linked.
     links = [v for tag, name, v in hostile.attributes if name == "href"]
-    assert links and all(v.startswith("#") and v[1:] in SECTIONS for v in links)
+    assert links and all(_own_link(v) for v in links), links
+    assert any(not v.startswith("#") for v in links) or kind == "sweep"
     assert [v for tag, name, v in hostile.attributes
             if tag == "section" and name == "id"] == SECTIONS
 
