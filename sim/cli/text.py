@@ -37,8 +37,27 @@ def summary_lines(summary: pd.DataFrame) -> list[str]:
             fmt(r["p90_h"], r["p90_h_hw"]), fmt(r["p95_h"], r["p95_h_hw"]),
         ])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
-                      enumerate(zip(row, widths, strict=True))) for row in rows]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                       enumerate(zip(row, widths, strict=True))) for row in rows]
+    return lines + measures_line(summary)
+
+
+MEASURES_SHOWN = (("response_rate", "response"), ("resolution_rate", "resolution"),
+                  ("satisfaction_rate", "satisfaction (assumed model)"),
+                  ("reopen_rate", "reopen"))
+
+
+def measures_line(summary: pd.DataFrame) -> list[str]:
+    """Beijing's hotline measures of the ALL row, in one line (none when not computed)."""
+    if "response_rate" not in summary.columns:
+        return []
+    row = summary[summary["case_type"] == "ALL"]
+    if row.empty:
+        return []
+    r = row.iloc[0]
+    parts = [f"{label} {fmt(r[m], r.get(f'{m}_hw'), pct=True)}" for m, label in MEASURES_SHOWN
+             if m in r.index]
+    return ["Beijing's measures (ALL): " + ", ".join(parts)]
 
 
 # What a metric is called in a sentence, its unit, and how a difference is scaled for it.
@@ -50,6 +69,10 @@ _SENTENCE = {
     "p90_h": ("p90 response time", "h", 1),
     "p95_h": ("p95 response time", "h", 1),
     "censored": ("censored cases per replication", "", 1),
+    "response_rate": ("response rate", "points", 100),
+    "resolution_rate": ("resolution rate", "points", 100),
+    "satisfaction_rate": ("satisfaction rate", "points", 100),
+    "reopen_rate": ("reopen rate", "points", 100),
 }
 
 
@@ -83,7 +106,8 @@ def comparison_lines(table: pd.DataFrame, confidence: float = 0.95, case_type: s
                      metrics: list[str] | None = None) -> list[str]:
     """One sentence per metric and scenario (against the first), for one case type."""
     metrics = metrics or ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h",
-                          "p95_h", "censored"]
+                          "p95_h", "censored", "response_rate", "resolution_rate",
+                          "satisfaction_rate", "reopen_rate"]
     sub = table[(table["case_type"] == case_type) & (table["scenario"] != table["baseline"])]
     lines = []
     for scenario in dict.fromkeys(sub["scenario"]):
@@ -102,20 +126,23 @@ def comparison_value_lines(table: pd.DataFrame, case_type: str = "ALL") -> list[
     """Each scenario's values side by side (ALL): the table a comparison prints first."""
     sub = table[table["case_type"] == case_type]
     names = list(dict.fromkeys(sub["scenario"]))
-    metrics = ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h", "p95_h"]
+    metrics = ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h", "p95_h",
+               "response_rate", "resolution_rate", "satisfaction_rate", "reopen_rate"]
     header = ["metric", *names]
     rows = [header]
     for metric in metrics:
         what, _, _ = _SENTENCE[metric]
-        cells = [what + ("" if metric.endswith("share") else " (h)")]
+        share = metric.endswith(("share", "rate"))
+        cells = [what + ("" if share else " (h)")]
         for name in names:
             r = sub[(sub["scenario"] == name) & (sub["metric"] == metric)]
             if r.empty:
                 cells.append("-")
                 continue
             r = r.iloc[0]
-            cells.append(fmt(r["value"], r["value_hw"], pct=metric.endswith("share")))
+            cells.append(fmt(r["value"], r["value_hw"], pct=share))
         rows.append(cells)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
-                      enumerate(zip(row, widths, strict=True))) for row in rows]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                       enumerate(zip(row, widths, strict=True))) for row in rows]
+    return lines
