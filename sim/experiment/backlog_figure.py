@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+# No backend is chosen here: a notebook keeps its own (inline) backend.
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.analysis.plots import plain_text  # noqa: E402
+from sim.analysis.plots import plain_text
 
 
 @plain_text
