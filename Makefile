@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: install
 	$(VENV)/bin/govsim run scenarios/baseline.yaml --reps 5 --seed 1 --out results/baseline --force
 	@echo
-	@echo "Results:  results/baseline/  (cases.parquet, summary.csv, manifest.json)"
+	@echo "Results:  results/baseline/  (cases.parquet, summary.csv, capacity.csv, streets.csv, departments.csv, backlog.csv, manifest.json)"
 	@echo "Figures:  results/baseline/figures/"
 
 test: install
