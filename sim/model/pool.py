@@ -190,8 +190,16 @@ class Pool:
     def log_work(self, start: float, end: float) -> float:
         """Count one person at work from ``start`` to ``end`` (without the nights a job waits
         for the next opening); returns the hours worked."""
-        worked = 0.0
         calendar = self.calendar
+        if calendar.always_open:
+            self.log_busy(start, end)
+            return end - start
+        close_at = getattr(calendar, "close_at", None)
+        if (close_at is not None and end - start < 24.0 and calendar.is_open(start)
+                and end <= (start // 24.0) * 24.0 + close_at):
+            self.log_busy(start, end)   # the common case: begun and done in one opening
+            return end - start
+        worked = 0.0
         lo, hi = self.window
         for a, b in calendar.work_segments(start, end):
             self.log_busy(a, b)
