@@ -120,9 +120,9 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
             "the department's working days; the department may bounce it back as not its own "
             f"(returning after {describe_distribution(ref.bounce_return_working_days, 'working days')}"
             ") or it may first be misrouted to another department. "
-            + ("Referred cases queue behind whistled ones." if wh.enabled
-               and wh.priority != "none" else "Departments serve their queue first come, "
-               "first served.")))
+            + ("Departments serve their queue first come, first served." if wh.enabled
+               and wh.priority == "none" else "Referred cases queue behind the street's direct "
+               "orders" + (" and whistled cases." if wh.enabled else "."))))
     if wh.enabled:
         trig = wh.trigger
         rules = []
@@ -142,10 +142,15 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
             f"{format_duration(wh.signal_delay)}); whistled cases take {wh.priority.replace('_', '-')} "
             f"priority in the departments' queues, with a report deadline of "
             f"{format_duration(wh.report_within)}; out of office hours departments "
-            + ("answer with on-call staff (" + percent(wh.on_call_share) + " of their staff)"
+            + ("answer the emergencies (the types whistled by type) with on-call staff ("
+               + percent(wh.on_call_share) + " of their central staff, each hour worked at "
+               "night given back as rest the next morning) and come to the rest when they open"
                if wh.after_hours == "on_call" else "come when they open")
-            + f". Work starts when every summoned team is on site and takes the {wh.joint_work} "
-            f"of their work contents. Bouncing is multiplied by {wh.bounce_factor:g} under the "
+            + ". Work starts when every summoned team is on site; "
+            + ("the teams work side by side and each leaves when its part is done"
+               if wh.joint_work == "max" else "the teams do every part together")
+            + f"; a department with nobody free {format_duration(wh.joint_wait_limit)} after "
+            "the whistle is absent and whistled again on its own. Bouncing is multiplied by {wh.bounce_factor:g} under the "
             "street's assessment power. "
             + (f"The street verifies every result ({describe_distribution(wh.verification.time)}); "
                "an unsolved case goes back to triage (closed loop)."
@@ -161,10 +166,27 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
             + "; a case finding its stationed team busy "
             + ("goes to the central pool" if sk.overflow == "central" else "waits for the team")
             + ". "
-            + (f"Streets gain powers over {', '.join(sk.powers)}. " if sk.powers else "")
-            + ("Stationed teams pool into an integrated enforcement centre that handles a "
-               f"multi-department case in one visit ({sk.centre_work} of the work contents). "
+            + ("Streets gain powers over " + ", ".join(
+                f"{t} (served by {'street staff' if who == 'street' else who + ' people'})"
+                for t, who in sk.power_servers(s.case_types).items()) + ". "
+               if sk.powers else "")
+            + ("Stationed teams pool into an integrated enforcement centre that handles, in one "
+               "visit, the parts of a case needing two or more of its members "
+               f"({sk.centre_work} of their work contents); the other departments follow. "
                if sk.integrated_centre else "")))
+    overtime = {}
+    for name, cal in s.calendars.items():
+        if name == "always":
+            continue
+        ot = cal.overtime
+        overtime[name] = ("unlimited" if ot >= 1e5 else "none" if ot == 0
+                          else f"up to {format_duration(ot)}")
+    paras.append(Paragraph(
+        "Working hours", "Nobody starts a job while their calendar is closed; work in hand at "
+        "closing goes on for the calendar's overtime ("
+        + ", ".join(f"{n}: {o}" for n, o in overtime.items())
+        + ") and what is left resumes at the next opening. Every person is on one roster "
+        "(capacity.csv shows the staff-hours per week, on call, rest, overtime and busy)."))
     quality = {n: ct.quality_failure for n, ct in s.case_types.items() if ct.quality_failure}
     closed = wh.enabled and wh.verification.enabled
     paras.append(Paragraph(
@@ -177,6 +199,9 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
         + ("Handling fails to solve the problem with probability "
            + ", ".join(f"{n} {percent(q)}" for n, q in quality.items()) + ". " if quality else
            "Handling always solves the problem. ")
+        + (("Route quality factors multiply these chances: " + ", ".join(
+            f"{r} x{f:g}" for r, f in s.quality.failure_factor.items()) + ". ")
+           if s.quality.failure_factor else "")
         + f"A case is reopened at most {s.reopen.max_reopens} times."))
     paras.append(Paragraph(
         "Outputs",
