@@ -305,23 +305,25 @@ class CaseFlow:
         env, outcomes = self.env, self.outcomes
         teams: dict = {}
         for j in positions:
-            ready = asked + self._summon_hours(i, k)
+            summoned = ready = asked + self._summon_hours(i, k)
             pool, on_call, travel = self._whistle_pool(self.world.departments[depts[j]], street,
                                                        k)
             if on_call is None and not pool.calendar.always_open:
                 # Nobody on call for it: the department is summoned when its office opens, and
                 # the wait limit runs in its working hours.
                 ready = pool.calendar.next_open(ready)
+            waits = ready - summoned   # for the office to open: time waiting for staff
             if pool in teams:
                 ready = max(ready, teams[pool][0])
-                teams[pool] = (ready, on_call, travel, (*teams[pool][3], j))
+                teams[pool] = (ready, on_call, travel, (*teams[pool][3], j), teams[pool][4])
             else:
-                teams[pool] = (ready, on_call, travel, (j,))
+                teams[pool] = (ready, on_call, travel, (j,), waits)
         held, arrivals, present, absent = [], [], [], []
         for pool in sorted(teams, key=lambda p: p.order):
-            ready, on_call, travel, parts = teams[pool]
+            ready, on_call, travel, parts, waits = teams[pool]
             if ready > env.now:
                 yield env.timeout(ready - env.now)
+            outcomes.wait_h[i] += waits
             t_request = env.now
             row = ask(self.visits, i, on_call or pool, True, asked)
             got, req = yield from acquire(env, pool, WHISTLE, on_call,
@@ -336,7 +338,7 @@ class CaseFlow:
                 start = got.calendar.next_open(start)  # the person waits for the office to open
             hours = set_out(outcomes, self.visits, row, i, got, start, t_request, travel)
             held.append((got, req, start, parts))
-            arrivals.append(start + hours)
+            arrivals.append(start + hours)   # a team on its way arrives
             present.extend(parts)
         if not held:
             return absent
@@ -359,7 +361,9 @@ class CaseFlow:
                                                 key=lambda pair: (pair[0], pair[1][0].order)):
             if end > env.now:
                 yield env.timeout(end - env.now)
-            worked = finish(got, req, start, env.now)
+            # Everyone on a joint visit works the office team's hours: an on-call person
+            # whose joint work pauses overnight is not at work (nor owed rest) meanwhile.
+            worked = finish(got, req, start, env.now, office.calendar)
             if got.rest_pool is not None:
                 finish_call_out(env, got, worked)
         return absent

@@ -49,13 +49,17 @@ def offered_loads(scenario: Scenario) -> list[PoolLoad]:
             return scenario.departments[department or pool.department].travel_time.mean
         return scenario.streets[street].travel_time.mean
 
+    coverage = {name: (sk.grid_coverage if sk.enabled and sk.grid_coverage is not None
+                       else st.patrol.coverage) for name, st in scenario.streets.items()}
     for s, (s_name, st) in enumerate(scenario.streets.items()):
         sp = plan.streets[s_name]
         if sp.dispatch is not None:
             add(sp.dispatch, 0.0)
         for k, ct in enumerate(scenario.case_types.values()):
             lam = ct.rate * st.grids / 24.0
-            lam *= 1.0 - ct.on_spot_share * st.patrol.coverage * (1 - ct.citizen_call_share / 2)
+            # Only problems that are found reach triage: patrolled grids, or a citizen's call.
+            lam *= 1.0 - (1.0 - coverage[s_name]) * (1.0 - ct.citizen_call_share)
+            lam *= 1.0 - ct.on_spot_share * coverage[s_name] * (1 - ct.citizen_call_share / 2)
             if lam <= 0:
                 continue
             route = routing.route(k, s)

@@ -187,10 +187,11 @@ class Pool:
         overtime rule (paused overnight when overtime runs out)."""
         return self.calendar.work_end(start, hours)
 
-    def log_work(self, start: float, end: float) -> float:
+    def log_work(self, start: float, end: float, calendar=None) -> float:
         """Count one person at work from ``start`` to ``end`` (without the nights a job waits
-        for the next opening); returns the hours worked."""
-        calendar = self.calendar
+        for the next opening of ``calendar``: by default the pool's own; a joint visit's
+        follows the office team's); returns the hours worked."""
+        calendar = calendar or self.calendar
         if calendar.always_open:
             self.log_busy(start, end)
             return end - start

@@ -42,17 +42,33 @@ def set_out(outcomes, visits, row: int, case: int, pool: Pool, now: float, t_req
     outcomes.wait_h[case] += now - t_request
     visits.pool[row] = pool.name
     visits.t_start[row] = now
-    visits.t_onsite[row] = now + hours
+    visits.t_onsite[row] = now + hours   # a team on its way arrives (travel never pauses)
     return hours
 
 
-def finish(pool: Pool, request, start: float, end: float) -> float:
+def finish(pool: Pool, request, start: float, end: float, calendar=None) -> float:
     """The person of ``request`` is done: at work from ``start`` to ``end`` (nights waiting
-    for the next opening left out), back in ``pool``; returns the hours worked."""
-    worked = pool.log_work(start, end)
+    for the next opening of ``calendar``, default the pool's own, left out), back in ``pool``;
+    returns the hours worked."""
+    worked = pool.log_work(start, end, calendar)
     pool.served += 1
     pool.resource.release(request)
     return worked
+
+
+def granted(env: simpy.Environment, pool: Pool, priority: int):
+    """Ask ``pool`` for a person and wait until one is granted; returns the request.
+
+    In a preemptive pool a whistle may take the person back in the very instant of the grant,
+    before this process has resumed: it then simply asks again.
+    """
+    while True:
+        req = pool.request(priority)
+        try:
+            yield req
+            return req
+        except simpy.Interrupt:
+            pool.resource.release(req)
 
 
 def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | None = None,
@@ -61,27 +77,39 @@ def acquire(env: simpy.Environment, pool: Pool, priority: int, on_call: Pool | N
     if nobody was free by ``give_up_at``.
 
     With ``on_call`` (a whistle out of office hours) the case first queues for the on-call
-    staff; if the office opens before one of them is free, it leaves that queue and queues for
-    ``pool`` instead, so the office staff take over what the night left.
+    staff, as long as the office is closed; if the office opens before one of them is free, it
+    leaves that queue and queues for ``pool`` instead, so the office staff take over what the
+    night left.
     """
-    if on_call is not None:
+    if on_call is not None and not pool.calendar.is_open(env.now):
         req = on_call.request(priority)
         until = min(pool.calendar.next_open(env.now), give_up_at)
-        yield req | env.timeout(max(0.0, until - env.now))
-        if req.triggered:
-            return on_call, req
-        req.cancel()
+        try:
+            yield req | env.timeout(max(0.0, until - env.now))
+        except simpy.Interrupt:   # granted, and taken back by a whistle in the same instant
+            on_call.resource.release(req)
+        else:
+            if req.triggered:
+                return on_call, req
+            req.cancel()
         if env.now >= give_up_at:
             return None, None
-    req = pool.request(priority)
     if give_up_at == math.inf:
-        yield req
+        req = yield from granted(env, pool, priority)
         return pool, req
-    yield req | env.timeout(max(0.0, give_up_at - env.now))
-    if req.triggered:
-        return pool, req
-    req.cancel()
-    return None, None
+    while True:
+        req = pool.request(priority)
+        try:
+            yield req | env.timeout(max(0.0, give_up_at - env.now))
+        except simpy.Interrupt:
+            pool.resource.release(req)
+            if env.now >= give_up_at:
+                return None, None
+            continue
+        if req.triggered:
+            return pool, req
+        req.cancel()
+        return None, None
 
 
 def rest(env: simpy.Environment, pool: Pool, hours: float):
@@ -133,8 +161,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
             # Nobody is handed a case while the pool is closed: cases that arrive at night
             # queue when it opens, so a whistle that came later still goes first.
             yield env.timeout(calendar.next_open(t_request) - t_request)
-        req = pool.request(priority)
-        yield req
+        req = yield from granted(env, pool, priority)
     else:
         pool, req = yield from acquire(env, pool, priority, on_call)
     if pool is on_call:
@@ -155,6 +182,10 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 if math.isnan(outcomes.t_onsite[case]):
                     outcomes.t_onsite[case] = onsite
                 remaining = hours + work
+                # A team on its way arrives; the work then follows the calendar's hours.
+                start = env.now
+                yield env.timeout(pool.work_end(onsite, work) - start)
+                break
             elif remaining > work and math.isnan(outcomes.t_onsite[case]):
                 outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
             start = env.now
@@ -169,8 +200,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                     outcomes.t_onsite[case] = NAN  # called back before reaching the site
             pool.resource.release(req)
             queued = env.now
-            req = pool.request(priority)
-            yield req
+            req = yield from granted(env, pool, priority)
             if remaining is not None:  # before that, the first start counts all the waiting
                 outcomes.wait_h[case] += env.now - queued
     worked += finish(pool, req, start, env.now)

@@ -243,3 +243,15 @@ def test_every_bundled_scenario_sees_the_same_cases():
 
 
 # ---------------------------------------------------------------------------- calibration
+
+
+def test_a_whistle_preempting_a_person_in_the_instant_of_the_grant_does_not_crash():
+    """At 09:00 everything queued overnight asks for staff at once: in a preemptive pool a
+    whistle can take back a person granted to a referred case before that case resumed. The
+    case asks again (this crashed the run with an uncaught Interrupt)."""
+    s = load_scenario(SCENARIOS / "combined.yaml",
+                      ["reform.whistle.priority=preemptive", "simulation.horizon=28d",
+                       "simulation.warmup=7d"])
+    for replication in (0, 1):
+        cases = run_replication(s, 1, replication).cases
+        assert cases.loc[cases["t_report"].notna(), "resolved"].mean() > 0.99
