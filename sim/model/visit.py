@@ -144,9 +144,9 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
 
     The case waits in the pool's queue. A case that arrives while the pool is closed joins the
     queue when it opens; one still queued at closing time and picked up after it starts when
-    the pool opens again (on-call staff start at once, see ``acquire``). Travel and work follow
-    the pool's calendar: past closing time the person goes on for the calendar's ``overtime``
-    at most, and the rest waits for the next opening. ``t_onsite`` records the first team on
+    the pool opens again (on-call staff start at once, see ``acquire``). A team on its way
+    arrives; the work then follows the pool's calendar: past closing time the person goes on
+    for the calendar's ``overtime`` at most, and the rest waits for the next opening. ``t_onsite`` records the first team on
     site. ``asked_at`` is when the team was asked (the whistle, for a whistled case; default
     now), ``travel`` a travel time to use instead of the pool's own (a team borrowed from
     another street). In a preemptive pool a whistled case may interrupt this one: the person
