@@ -26,6 +26,7 @@ from sim.analysis.compare import comparison_table
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim
 from sim.experiment.manifest import provenance, write_manifest
+from sim.experiment.precision import run_to_precision
 from sim.experiment.runner import COMPARED, ScenarioResult, run_scenarios, write_run_outputs
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.paths import safe_component
@@ -89,7 +90,6 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
                   desc="compare")
     precision = None
     if target_precision is not None:
-        from sim.experiment.precision import run_to_precision
 
         results, precision = run_to_precision(
             scenarios, reps, seed, target_precision, precision_metric, max_reps, outs,
@@ -133,6 +133,8 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
     }
     write_manifest(out, res.manifest)
     if figures:
+
+        # matplotlib only when figures are drawn: --help and --no-figures stay fast
         from sim.analysis.plots import comparison_figures
 
         comparison_figures({r.scenario.name: r.cases for r in res.results}, res.table,

@@ -21,10 +21,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.backlog import backlog
 from sim.analysis.compare import COMPARED_METRICS
+from sim.analysis.little import littles_law
 from sim.analysis.measures import MEASURES, SatisfactionModel, measures
+from sim.analysis.reform_metrics import report_summary
 from sim.analysis.run_end import EndTime
 from sim.analysis.summary import METRICS, replication_metrics, summarise
+from sim.analysis.tables import department_table, street_table
 from sim.experiment.executors import run_tasks
 from sim.experiment.files import atomic_csv, atomic_parquet
 from sim.experiment.manifest import (
@@ -33,6 +37,7 @@ from sim.experiment.manifest import (
     write_manifest,
 )
 from sim.experiment.workspace import Workspace, run_identity
+from sim.model.capacity import capacity_summary, capacity_table
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
 
@@ -204,10 +209,6 @@ def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame
     """The tables of a run folder, by file stem: ``summary``, ``pools``, ``reports``,
     ``streets``, ``departments``, ``backlog`` and ``capacity`` (what ``write_run_outputs``
     writes as CSV and ``sim.outputs`` returns)."""
-    from sim.analysis.backlog import backlog
-    from sim.analysis.reform_metrics import report_summary
-    from sim.analysis.tables import department_table, street_table
-    from sim.model.capacity import capacity_summary, capacity_table
 
     s = res.scenario
     return {
@@ -231,7 +232,6 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
 
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
     """
-    from sim.analysis.little import littles_law
 
     out = res.out
     atomic_parquet(res.cases, out / "cases.parquet")
@@ -254,10 +254,14 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     res.manifest.update({k: v for k, v in (extra or {}).items() if v is not None})
     write_manifest(out, res.manifest)
     if figures:
+
+        # matplotlib only when figures are drawn: --help and --no-figures stay fast
         from sim.analysis.plots import response_figures
-        from sim.experiment.backlog_figure import backlog_figure
 
         response_figures(res.cases, out / "figures", title=res.scenario.name)
+        # matplotlib only when figures are drawn: --help and --no-figures stay fast
+        from sim.experiment.backlog_figure import backlog_figure
+
         backlog_figure(tables["backlog"], out / "figures" / "backlog.png",
                        title=res.scenario.name, warmup_h=res.scenario.simulation.warmup,
                        day_h=BACKLOG_DAY_H, confidence=confidence)

@@ -250,6 +250,8 @@ def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int 
     }
     write_manifest(out, res.manifest)
     if figures:
+
+        # matplotlib only when figures are drawn: --help and --no-figures stay fast
         from sim.analysis.plots import sweep_figures
 
         sweep_figures(res.table, list(res.vary), out / "figures", title=res.base.name,

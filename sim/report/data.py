@@ -16,7 +16,9 @@ from sim.report.comments import YamlComments, comment_chain
 from sim.report.folders import Study
 from sim.report.html import Markup, Segment, Table, render, table, tag_sources
 from sim.report.text import describe_distribution
-from sim.scenario.diff import flatten, show
+from sim.scenario.diff import diff_scenarios, flatten, show
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario, resolved_dict
 from sim.scenario.schema import Scenario
 
 
@@ -45,7 +47,6 @@ def node_text(node: Any, unit: str = "h") -> str:
 
 def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFrame:
     """Every documented key path: resolved value, comment and file (for the data section)."""
-    from sim.scenario.loader import resolved_dict
 
     data = resolved_dict(scenario)
     documented: dict[str, tuple[str, str]] = {}
@@ -73,9 +74,6 @@ def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFram
 
 def _file_mismatch(path: Path, scenario: Scenario) -> str:
     """A warning if the file no longer resolves to the scenario that was run."""
-    from sim.scenario.diff import diff_scenarios
-    from sim.scenario.errors import ScenarioError
-    from sim.scenario.loader import load_scenario
 
     try:
         diffs = diff_scenarios(load_scenario(path), scenario)
@@ -104,7 +102,6 @@ class _Documented:
 
 
 def data_section(study: Study, files: dict[str, Path]) -> Markup:
-    from sim.scenario.loader import resolved_dict
 
     shown_files: set[Path] = set()
     documented = []

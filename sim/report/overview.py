@@ -7,6 +7,7 @@ import pandas as pd
 from sim.report.folders import Study
 from sim.report.html import Markup, render, table
 from sim.scenario.diff import diff_dicts, show
+from sim.scenario.loader import resolved_dict
 
 
 def objectives_section(study: Study) -> Markup:
@@ -24,7 +25,6 @@ def _diff_table(base: dict, other: dict) -> pd.DataFrame:
 
 
 def scenarios_section(study: Study) -> Markup:
-    from sim.scenario.loader import resolved_dict
 
     base = study.runs[0]
     diffs, vary, points = [], None, None

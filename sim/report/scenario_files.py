@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sim.report.folders import Study
+from sim.scenario.errors import Problem, ScenarioError
+from sim.scenario.loader import load_raw
 
 # The project folder (this file is sim/report/scenario_files.py); its scenarios/ are the
 # bundled scenario files.
@@ -20,7 +22,6 @@ def _scenario_name(path: Path) -> str | None:
     """The ``name`` a scenario file resolves to (its own, or the one it inherits through
     ``extends``). The loader follows the chain, so a cycle or a missing parent is a
     ``ScenarioError``, never an endless walk."""
-    from sim.scenario.loader import load_raw
 
     name = load_raw(path)[0].get("name")
     return name if isinstance(name, str) else None
@@ -39,7 +40,6 @@ def find_scenario_files(study: Study, extra: Iterable[str | Path] = ()) -> dict[
     YAML, ``extends`` in a cycle or to a missing file) is a ``ScenarioError``; any other
     candidate that cannot be read is passed over.
     """
-    from sim.scenario.errors import Problem, ScenarioError
 
     given = [Path(a) for a in extra]
     for p in given:
