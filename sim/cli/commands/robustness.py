@@ -33,7 +33,8 @@ def register(sub) -> None:
                    help="scenario YAML file to measure the effect against")
     p.add_argument("--points", type=int, default=20, help="design points (default 20)")
     p.add_argument("--threshold", type=float, default=0.0,
-                   help="the conclusion is the effect's side of this value (default 0)")
+                   help="the conclusion is the effect's side of this value, in the metric's "
+                        "units (a share as a fraction: 0.2 is 20 points; default 0)")
     from sim.cli.args import add_run_args
     from sim.cli.design_args import add_design_args
 
@@ -63,7 +64,9 @@ def main(args: argparse.Namespace) -> int:
           f"parameters from {declared}, {args.points} Latin hypercube points x {args.reps} "
           f"replications, seed {args.seed}, common random numbers ({res.run.computed} "
           f"computed, {res.run.reused} reused, {res.wall_s:.1f} s)")
-    for line in summary_lines(res):
+    # shares read as percentage points, like `govsim compare` prints them
+    scale, unit = (100.0, " points") if args.metric.endswith("_share") else (1.0, "")
+    for line in summary_lines(res, scale, unit):
         print("  " + line)
     extra = "" if args.no_figures else ", robustness.png"
     print(f"results: {out}/ (robustness.csv, boxes.csv{extra}, manifest.json)")
