@@ -5,14 +5,14 @@ where the conclusion fails.
 The conclusion is the side of ``threshold`` (default 0) the median effect falls on: "the
 effect is above 0" for a reform that raises ``deadline_met_share``, "below 0" for one that
 lowers ``p90_h``. Points where it does not hold are
-*failures*; scenario discovery finds boxes of the parameter space where they concentrate with
-PRIM (Friedman and Fisher 1999, as EMA Workbench's ``prim``): start from the whole space, peel
-off the ``alpha`` share of points at the low or high end of one parameter, whichever raises the
-share of failures in what is left the most, until the box holds only failures or fewer than
-``min_points``. The box is reported by the parameters it restricts, e.g.
-``referral.admin_delay_working_days.mean > 2.1 and departments.housing.staff < 20``, with its
-density (share of its points that fail) and coverage (share of all failures inside it).
-After one box, its points are removed and PRIM looks for the next (at most ``max_boxes``).
+*failures*; scenario discovery finds boxes of the parameter space where they concentrate, in
+the spirit of PRIM (Friedman and Fisher 1999, EMA Workbench's ``prim``) but by an exhaustive
+search of rules of one or two limits (``failure_boxes``), which stays readable and does not
+overfit when a few dozen points are spread over twenty parameters. A box is reported by the
+parameters it restricts, e.g.
+``referral.admin_delay_working_days.mean <= 0.8 and departments.environment.staff <= 15``,
+with its density (share of its points that fail) and coverage (share of all failures in it).
+After one box, its points are removed and the search repeats (at most ``max_boxes``).
 
 Outputs under ``DIR``: ``robustness.csv`` (one row per point: values, effect, CI, fails),
 ``boxes.csv``, ``robustness.png``, ``manifest.json`` and the points' run folders.
@@ -68,55 +68,82 @@ class Box:
         return " and ".join(parts) if parts else "everywhere"
 
 
-def prim_boxes(x: pd.DataFrame, fails: np.ndarray, alpha: float = 0.1, min_points: int = 3,
-               max_boxes: int = 3) -> list[Box]:
+def failure_boxes(x: pd.DataFrame, fails: np.ndarray, min_mass: float = 0.1,
+                  min_density: float = 0.5, max_boxes: int = 3, cuts: int = 19) -> list[Box]:
     """Boxes where failures concentrate (see the module docstring); ``x`` holds one column
-    per parameter, ``fails`` is True where the conclusion fails."""
+    per parameter, ``fails`` is True where the conclusion fails.
+
+    Every rule of one or two limits (``a <= v``, ``a >= v``, ``a >= v and b <= w``; ``v`` at
+    the 5 %, 10 %, ..., 95 % quantiles of each parameter) is scored by density x coverage among
+    those holding at least ``min_mass`` of the points and with at least ``min_density`` of
+    them failing; a two-limit rule must beat the best one-limit rule by a tenth to be
+    preferred (simpler rules generalise better). The best rule's points are removed and the
+    search repeats, up to ``max_boxes``.
+    """
     fails = np.asarray(fails, dtype=bool)
     total = int(fails.sum())
+    min_points = max(3, int(np.ceil(min_mass * len(x))))
+    conditions, masks = _conditions(x, cuts)
     remaining = np.ones(len(x), dtype=bool)
     boxes: list[Box] = []
     while len(boxes) < max_boxes and fails[remaining].any():
-        inside, limits = _peel(x, fails, remaining, alpha, min_points)
+        m = masks & remaining
+        f = (m & fails).astype(float)
+        single_n, single_k = m.sum(axis=1), f.sum(axis=1)
+        pair_n, pair_k = m.astype(float) @ m.T.astype(float), f @ m.T.astype(float)
+        best_single = _best(single_n[:, None], single_k[:, None], total, min_points, min_density)
+        best_pair = _best(pair_n, pair_k, total, min_points, min_density,
+                          same=_same_column(conditions))
+        if best_single is None and best_pair is None:
+            break
+        if best_pair is not None and (best_single is None or best_pair[0] > 1.1 * best_single[0]):
+            chosen = [conditions[best_pair[1]], conditions[best_pair[2]]]
+            inside = m[best_pair[1]] & m[best_pair[2]]
+        else:
+            chosen = [conditions[best_single[1]]]
+            inside = m[best_single[1]]
         n, k = int(inside.sum()), int(fails[inside].sum())
-        if k == 0:
-            break
-        boxes.append(Box(limits, n, k, k / n, k / total))
-        if not limits:   # the whole space: nothing more to find
-            break
+        boxes.append(Box(_limits_of(chosen), n, k, k / n, k / total))
         remaining &= ~inside
     return boxes
 
 
-def _peel(x: pd.DataFrame, fails: np.ndarray, start: np.ndarray, alpha: float,
-          min_points: int) -> tuple[np.ndarray, dict]:
-    inside = start.copy()
-    bounds = {c: [None, None] for c in x.columns}
-    while fails[inside].mean() < 1 and inside.sum() > min_points:
-        best = None
-        for col in x.columns:
-            values = x[col].to_numpy(dtype=float)
-            v = values[inside]
-            for side, cut in (("lo", np.quantile(v, alpha)), ("hi", np.quantile(v, 1 - alpha))):
-                keep = inside & (values > cut if side == "lo" else values < cut)
-                if keep.sum() < min_points or keep.sum() == inside.sum():
-                    continue
-                score = fails[keep].mean()
-                if best is None or score > best[0]:
-                    best = (score, col, side, cut, keep)
-        if best is None or best[0] <= fails[inside].mean():
-            break
-        _, col, side, cut, keep = best
-        inside = keep
-        bounds[col][0 if side == "lo" else 1] = float(cut)
-    limits = {}
-    for col, (lo, hi) in bounds.items():
-        if lo is not None or hi is not None:
-            # report the tightest limits the box's own points reach
-            values = x[col].to_numpy(dtype=float)[inside]
-            limits[col] = (float(values.min()) if lo is not None else None,
-                           float(values.max()) if hi is not None else None)
-    return inside, limits
+def _conditions(x: pd.DataFrame, cuts: int) -> tuple[list[tuple[str, str, float]], np.ndarray]:
+    conditions, masks = [], []
+    for col in x.columns:
+        values = x[col].to_numpy(dtype=float)
+        levels = np.unique(np.quantile(values, np.linspace(0, 1, cuts + 2)[1:-1]))
+        for v in levels:
+            for side in ("<=", ">="):
+                mask = values <= v if side == "<=" else values >= v
+                if 0 < mask.sum() < len(values):
+                    conditions.append((col, side, float(v)))
+                    masks.append(mask)
+    return conditions, np.array(masks, dtype=bool).reshape(len(masks), len(x))
+
+
+def _same_column(conditions: list[tuple[str, str, float]]) -> np.ndarray:
+    cols = np.array([c[0] for c in conditions])
+    return cols[:, None] == cols[None, :]
+
+
+def _best(n: np.ndarray, k: np.ndarray, total: int, min_points: int, min_density: float,
+          same: np.ndarray | None = None) -> tuple[float, int, int] | None:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = np.where(n > 0, k / n, 0.0)
+    score = density * (k / total)
+    ok = (n >= min_points) & (density >= min_density)
+    if same is not None:
+        ok &= ~same
+    if not ok.any():
+        return None
+    score = np.where(ok, score, -1.0)
+    i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+    return float(score[i, j]), int(i), int(j)
+
+
+def _limits_of(chosen: list[tuple[str, str, float]]) -> dict:
+    return {col: (v, None) if side == ">=" else (None, v) for col, side, v in chosen}
 
 
 @dataclass
@@ -146,7 +173,7 @@ def run_robustness(base: Scenario, against: Scenario, params: list[Uncertain], m
                    force: bool = False, quiet: bool = True, confidence: float = 0.95,
                    command: list[str] | None = None, figures: bool = True
                    ) -> RobustnessResult:
-    """Run the Latin hypercube, the paired effect at each point, and PRIM on the failures."""
+    """Run the Latin hypercube, the paired effect at each point, and the rule search for boxes of failures."""
     started = time.perf_counter()
     unit = latin_hypercube(len(params), points, seed)
     extra = {"kind": "robustness", "points": points}
@@ -161,7 +188,7 @@ def run_robustness(base: Scenario, against: Scenario, params: list[Uncertain], m
     direction = "above" if np.median(effect) >= threshold else "below"
     fails = effect <= threshold if direction == "above" else effect >= threshold
     run.values["fails"] = fails
-    boxes = prim_boxes(run.values[[p.key for p in params]], fails)
+    boxes = failure_boxes(run.values[[p.key for p in params]], fails)
     res = RobustnessResult(metric, threshold, direction, params, run, boxes, out,
                            wall_s=time.perf_counter() - started)
     if out is not None:
@@ -211,8 +238,11 @@ def summary_lines(res: RobustnessResult, scale: float = 1.0, unit: str = "") -> 
         f"effect {side} {res.threshold * scale:g}{unit} at {holds} of {n} points "
         f"({sure} with the whole CI {side} {res.threshold * scale:g}{unit})",
     ]
-    if not res.boxes:
+    if holds == n:
         lines.append("the conclusion holds at every point: no failure box")
+    elif not res.boxes:
+        lines.append(f"no box of at least a tenth of the points where most fail: the {n - holds}"
+                     " failures are spread over the space")
     for i, b in enumerate(res.boxes, 1):
         lines.append(f"failure box {i}: {b.text()} ({b.failures} of its {b.points} points "
                      f"fail, density {b.density:.0%}, coverage {b.coverage:.0%})")

@@ -18,7 +18,7 @@ import yaml
 
 from sim.cli import main
 from sim.experiment.design import point_values, with_values
-from sim.experiment.robustness import prim_boxes, run_robustness, summary_lines
+from sim.experiment.robustness import failure_boxes, run_robustness, summary_lines
 from sim.experiment.sensitivity import design, run_sensitivity
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, resolved_dict, scenario_from_dict
@@ -154,18 +154,18 @@ def test_with_against_the_metric_is_the_paired_difference(tiny, params):
 
 # ------------------------------------------------------------------------ robustness
 
-def test_prim_finds_the_corner_where_failures_are():
+def test_the_rule_search_finds_the_corner_where_failures_are():
     rng = np.random.default_rng(0)
     x = pd.DataFrame({"a": rng.uniform(0, 1, 200), "b": rng.uniform(0, 1, 200),
                       "c": rng.uniform(0, 1, 200)})
     fails = ((x["a"] > 0.7) & (x["b"] < 0.4)).to_numpy()
-    box = prim_boxes(x, fails)[0]
+    box = failure_boxes(x, fails)[0]
     assert set(box.limits) == {"a", "b"}
     assert 0.6 < box.limits["a"][0] < 0.8 and box.limits["a"][1] is None
     assert box.limits["b"][0] is None and 0.3 < box.limits["b"][1] < 0.5
     assert box.density > 0.8 and box.coverage > 0.8
     assert box.text().startswith("a >= 0.")
-    assert prim_boxes(x, np.zeros(200, dtype=bool)) == []
+    assert failure_boxes(x, np.zeros(200, dtype=bool)) == []
 
 
 def test_robustness_reports_the_range_and_a_box(tiny, params, tmp_path):

@@ -16,8 +16,8 @@ ALL) with its Student-t CI.
 
 Prints the effect's range over the points, at how many it is on the side of --threshold
 (default 0) where the median effect is, and the boxes of the parameter space where it is not
-(scenario discovery by PRIM peeling), e.g.
-  failure box 1: referral.admin_delay_working_days.mean >= 2.1 and departments.housing.staff <= 20
+(scenario discovery: the best rules of one or two limits), e.g.
+  failure box 1: referral.admin_delay_working_days.mean <= 0.88 and streets.*.travel_time.mean >= 0.24
 
 The design is drawn from --seed: rerun the same command to resume. Writes to --out (default
 results/robustness-<scenario>/): robustness.csv, boxes.csv, robustness.png, manifest.json and
