@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from sim.report.data import data_section
+from sim.report.design import DESIGN_KINDS, design_report
 from sim.report.folders import Study, read_study
 from sim.report.html import render
 from sim.report.logic import logic_section
@@ -36,9 +38,17 @@ def build_report(folder: str | Path, out: str | Path | None = None,
                  scenario_files: Iterable[str | Path] = ()) -> Path:
     """Write the HTML report of a result folder; return its path (default
     ``folder/report.html``)."""
-    study = read_study(folder)
-    files = find_scenario_files(study, scenario_files)
-    text = render_report(study, files)
+    manifest_path = Path(folder) / "manifest.json"
+    try:   # a damaged manifest is read_study's to report, in one line
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    except (OSError, ValueError):
+        manifest = {}
+    if isinstance(manifest, dict) and manifest.get("kind") in DESIGN_KINDS:
+        text = design_report(Path(folder), manifest)
+    else:
+        study = read_study(folder)
+        files = find_scenario_files(study, scenario_files)
+        text = render_report(study, files)
     path = Path(out) if out else Path(folder) / "report.html"
     path.write_text(text, encoding="utf-8")
     return path

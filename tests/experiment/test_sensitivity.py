@@ -186,6 +186,10 @@ def test_robustness_reports_the_range_and_a_box(tiny, params, tmp_path):
     table = pd.read_csv(tmp_path / "r" / "robustness.csv")
     assert list(table["fails"]) == list(effect <= 0.45)
     assert pd.read_csv(tmp_path / "r" / "boxes.csv")["rule"][0] == res.boxes[0].text()
+    from sim.report import build_report
+
+    page = build_report(tmp_path / "r").read_text()
+    assert "Failure boxes" in page and res.boxes[0].text().split(" ")[0] in page
 
 
 # ------------------------------------------------------------------------ command line
@@ -212,6 +216,12 @@ def test_sensitivity_command_writes_its_outputs_and_resumes(files, capsys):
     assert (out / "sensitivity.csv").read_bytes() == table
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kind"] == "sensitivity" and manifest["points"] == 8
+    # The report of the folder: its parameters, the indices table, the figure, escaped.
+    assert main(["report", str(out)]) == 0
+    page = (out / "report.html").read_text()
+    assert "Declared uncertainty" in page and "Indices, most influential first" in page
+    assert IGNORED in page and "data:image/png;base64," in page
+    assert "<script" not in page
 
 
 def test_a_bad_uncertainty_file_is_one_line_and_exit_2(files, capsys):
