@@ -32,6 +32,7 @@ class CaseFlow:
         types = list(scenario.case_types.values())
         dept_index = {name: i for i, name in enumerate(scenario.departments)}
         self.type_depts = [tuple(dept_index[d] for d in ct.departments) for ct in types]
+        self.positions = [tuple(range(len(depts))) for depts in self.type_depts]  # every part
         whistle = scenario.reform.whistle
         factor = whistle.bounce_factor if whistle.enabled else 1.0
         self.bounce_p = [ct.bounce_prob * factor for ct in types]
@@ -116,13 +117,12 @@ class CaseFlow:
             if round_ == 0:
                 outcomes.t_dispatch[i] = env.now
                 outcomes.route[i] = ROUTE_CODE[route]
-            everyone = tuple(range(len(depts)))
             if route == BY_STREET or route == TEAM:
                 yield from self.by_street(i, k, street, route == TEAM)
             elif route == REFER:
-                yield from self.refer(i, k, street, depts, round_, everyone)
+                yield from self.refer(i, k, street, depts, round_, self.positions[k])
             elif route == WHISTLED:
-                yield from self.whistle(i, street, depts, everyone)
+                yield from self.whistle(i, street, depts, self.positions[k])
             else:
                 yield from self.by_centre(i, k, street, depts, round_)
             failed = (round_ < self.max_reopens
