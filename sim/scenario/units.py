@@ -1,8 +1,11 @@
 """Durations with units.
 
 Every time in a scenario is a duration in hours inside the simulator. In a file it may carry a
-unit: ``45min``, ``2h``, ``3d``, ``1w`` (``30s`` for completeness). A bare number means hours.
-A duration is finite and at most ``MAX_DURATION_H`` long (about 114 years) in either direction.
+unit: ``45min``, ``2h``, ``3d``, ``1w`` (``30s`` for completeness), written short or long
+(``2 hours``, ``24hrs``, ``10 minutes``); ``UNIT_NAMES`` lists every spelling, and the error
+for an unknown unit lists the same. A bare number means hours. ``m`` is refused as ambiguous
+(a minute or a month?): write ``min`` (there is no month: a month is ``30d``). A duration is
+finite and at most ``MAX_DURATION_H`` long (about 114 years) in either direction.
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ from pydantic import BeforeValidator
 from sim.scenario.errors import shown
 from sim.scenario.numbers import MAX_DURATION_H
 
-HOURS_PER_UNIT = {
-    "s": 1 / 3600, "sec": 1 / 3600,
-    "min": 1 / 60, "m": 1 / 60,
-    "h": 1.0, "hr": 1.0, "hour": 1.0, "hours": 1.0,
-    "d": 24.0, "day": 24.0, "days": 24.0,
-    "w": 168.0, "week": 168.0, "weeks": 168.0,
+UNIT_NAMES: dict[float, tuple[str, ...]] = {
+    1 / 3600: ("s", "sec", "secs", "second", "seconds"),
+    1 / 60: ("min", "mins", "minute", "minutes"),
+    1.0: ("h", "hr", "hrs", "hour", "hours"),
+    24.0: ("d", "day", "days"),
+    168.0: ("w", "week", "weeks"),
 }
+"""Every accepted spelling of a unit (case does not matter), by its length in hours."""
+HOURS_PER_UNIT = {name: hours for hours, names in UNIT_NAMES.items() for name in names}
+AMBIGUOUS_UNITS = {"m": "a minute or a month? write min for minutes; a month is 30d"}
+"""Units refused because a reader cannot tell what they mean."""
+ACCEPTED_UNITS_TEXT = ", ".join("/".join(names) for names in UNIT_NAMES.values())
+"""The accepted units as the error message lists them."""
 _DURATION = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?|[-+]?\.\d+)\s*([a-zA-Z]*)\s*$")
 
 
@@ -56,8 +65,11 @@ def _hours(value: Any) -> float:
             unit = unit.lower() or "h"
             if unit in HOURS_PER_UNIT:
                 return float(number) * HOURS_PER_UNIT[unit]
-            raise ValueError(
-                f"unknown time unit {shown(unit, 20)} in {shown(value)}; use s, min, h, d or w")
+            if unit in AMBIGUOUS_UNITS:
+                raise ValueError(f"ambiguous time unit {shown(unit, 20)} in {shown(value)} "
+                                 f"({AMBIGUOUS_UNITS[unit]})")
+            raise ValueError(f"unknown time unit {shown(unit, 20)} in {shown(value)}; use "
+                             f"{ACCEPTED_UNITS_TEXT} (a bare number is hours)")
     raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {shown(value)}")
 
 

@@ -67,3 +67,37 @@ def test_every_unit_scales_the_number(number: float, unit: str):
 def test_format_then_parse_round_trips(hours: float):
     # format uses 6 significant digits, so the round trip is exact to about 1e-5 relative.
     assert math.isclose(parse_duration(format_duration(hours)), hours, rel_tol=1e-5)
+
+
+def _units_in_message(message: str) -> list[str]:
+    listed = message.split("; use ", 1)[1].split(" (a bare number", 1)[0]
+    return [name for group in listed.split(", ") for name in group.split("/")]
+
+
+def test_the_error_lists_exactly_the_units_accepted():
+    with pytest.raises(ValueError) as refused:
+        parse_duration("3x")
+    listed = _units_in_message(str(refused.value))
+    assert sorted(listed) == sorted(HOURS_PER_UNIT)
+    for unit in listed:  # every unit the message offers is taken, in either case
+        assert parse_duration(f"2{unit}") == pytest.approx(2 * HOURS_PER_UNIT[unit])
+        assert parse_duration(f"2 {unit.upper()}") == pytest.approx(2 * HOURS_PER_UNIT[unit])
+
+
+@pytest.mark.parametrize("unit", ["mo", "month", "y", "ms", "hh", "wks", "dys"])
+def test_units_not_listed_are_refused(unit: str):
+    with pytest.raises(ValueError) as refused:
+        parse_duration(f"2{unit}")
+    assert unit.lower() not in _units_in_message(str(refused.value))
+
+
+@pytest.mark.parametrize("text", ["1m", "30 M"])
+def test_m_is_refused_as_ambiguous(text: str):
+    with pytest.raises(ValueError, match=r"ambiguous time unit 'm'.*write min"):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize(("text", "hours"), [("2 hours", 2.0), ("24hrs", 24.0),
+                                             ("10 minutes", 1 / 6), ("3 secs", 3 / 3600)])
+def test_long_spellings(text: str, hours: float):
+    assert parse_duration(text) == pytest.approx(hours)
