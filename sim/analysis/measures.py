@@ -37,10 +37,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.analysis.metric_names import MEASURES
 from sim.analysis.run_end import EndTime, run_ends
 from sim.analysis.summary import ALL, summarise
 
-MEASURES = ["response_rate", "resolution_rate", "satisfaction_rate", "reopen_rate"]
 MEASURE_LABELS = {
     "response_rate": "response rate (响应率)", "resolution_rate": "resolution rate (解决率)",
     "satisfaction_rate": "satisfaction rate (满意率, assumed model)",

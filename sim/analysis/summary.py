@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.metric_names import METRICS
 from sim.analysis.stats import t_halfwidth
 
-METRICS = ["n", "resolved_share", "deadline_met_share", "mean_h", "p50_h", "p90_h", "p95_h",
-           "censored"]
 METRIC_LABELS = {
     "n": "cases", "resolved_share": "share resolved", "deadline_met_share": "share within deadline",
     "mean_h": "mean response time (h)", "p50_h": "median response time (h)",

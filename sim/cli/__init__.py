@@ -9,6 +9,10 @@ An output folder holding another experiment is refused with exit code 3 (``--for
 one that cannot be used at all (a file, no space, no permission) with exit code 2.
 A worker process that dies mid-run (killed, out of memory) ends the run with exit code 1 and
 one line; the replications finished before are kept.
+
+Building the parser imports only ``argparse`` and light modules (each command's ``main``
+imports what it needs when it runs), so that ``govsim --help`` answers at once; the
+exception types of the experiment layer are imported only when an exception is being handled.
 """
 
 from __future__ import annotations
@@ -20,10 +24,8 @@ import pkgutil
 import sys
 
 import sim.cli.commands
-from sim.cli.args import check_run_flags
-from sim.experiment.executors import WorkerLost
-from sim.experiment.files import OutputConflict, OutputError
 from sim.scenario.errors import ScenarioError
+from sim.version import __version__
 
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -49,7 +51,10 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="govsim",
-        description="Discrete-event simulation of grassroots urban-governance reform.")
+        description="Discrete-event simulation of grassroots urban-governance reform.",
+        epilog="Run `govsim COMMAND --help` for a command's options and examples.")
+    parser.add_argument("--version", action="version", version=f"govsim {__version__}",
+                        help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(sim.cli.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"sim.cli.commands.{info.name}")
@@ -65,21 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
+        from sim.cli.args import check_run_flags
+
         check_run_flags(args)
         return int(args.func(args) or 0)
     except ScenarioError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except OutputConflict as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_CONFLICT
-    except OutputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except WorkerLost as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
     except BrokenPipeError:
         # The reader of our output went away (e.g. `govsim ... | head`): not an error of ours.
         # Point stdout at devnull so that the interpreter's final flush does not fail again.
@@ -90,6 +88,29 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: finished replications are kept; rerun the same command to resume",
               file=sys.stderr)
         return 130
+    except Exception as exc:
+        code = _exit_code(exc)
+        if code is None:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return code
+
+
+def _exit_code(exc: Exception) -> int | None:
+    """The exit code of an experiment-layer error, or None for a bug (shown with its traceback).
+
+    Imported here, not at the top: an exception of these types means its module is loaded
+    already, and the parser (``govsim --help``) must not load the experiment layer."""
+    from sim.experiment.executors import WorkerLost
+    from sim.experiment.files import OutputConflict, OutputError
+
+    if isinstance(exc, OutputConflict):
+        return EXIT_CONFLICT
+    if isinstance(exc, OutputError):
+        return EXIT_BAD_INPUT
+    if isinstance(exc, WorkerLost):
+        return EXIT_FAILED
+    return None
 
 
 if __name__ == "__main__":

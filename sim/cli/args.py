@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from sim.cli import flags
-from sim.experiment.executors import BACKENDS
+from sim.experiment.backends import BACKENDS
 from sim.scenario.errors import Problem, ScenarioError
 
 PRECISION_METRICS = ("p90_h", "mean_h", "p50_h", "p95_h", "deadline_met_share",
@@ -25,7 +25,9 @@ def add_run_args(p: argparse.ArgumentParser, reps: int = 5) -> None:
     p.add_argument("--seed", type=flags.seed, default=1, help="root seed (default 1)")
     p.add_argument("--out", default=None, help="output folder")
     p.add_argument("--force", action="store_true", help="replace an existing result")
-    p.add_argument("--backend", choices=BACKENDS, default="serial")
+    p.add_argument("--backend", choices=BACKENDS, default="serial",
+                   help="where replications run: serial (this process, default), processes "
+                        "(--workers cores) or dask (a local cluster, or --scheduler)")
     p.add_argument("--workers", type=flags.workers, default=None,
                    help="workers for processes/dask")
     p.add_argument("--scheduler", type=flags.address, default=None,

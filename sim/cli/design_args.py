@@ -10,7 +10,7 @@ from sim.scenario.errors import Problem, ScenarioError
 
 def add_design_args(p: argparse.ArgumentParser) -> None:
     """``--uncertainty`` and ``--metric``."""
-    from sim.experiment.runner import RUN_METRICS
+    from sim.analysis.metric_names import RUN_METRICS
 
     p.add_argument("--uncertainty", default=None, metavar="FILE",
                    help="the declared uncertain parameters (default: SCENARIO's "

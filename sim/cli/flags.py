@@ -83,9 +83,9 @@ def non_negative_number(text: str) -> float:
 def duration(positive: bool) -> Callable[[str], float]:
     """A duration in hours (``1h``, ``30min``, ``1w``; a bare number is hours), finite, > 0
     (``positive``) or >= 0."""
-    from sim.scenario.units import parse_duration
-
     def parse(text: str) -> float:
+        from sim.scenario.units import parse_duration  # when a value is read, not at --help
+
         try:
             hours = parse_duration(text)
         except ValueError as exc:

@@ -14,11 +14,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 
+from sim.experiment.backends import BACKENDS
 from sim.model.replication import Replication, run_replication
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.schema import Scenario
-
-BACKENDS = ("serial", "processes", "dask")
 
 
 class WorkerLost(RuntimeError):

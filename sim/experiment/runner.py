@@ -25,9 +25,10 @@ from sim.analysis.backlog import backlog
 from sim.analysis.compare import COMPARED_METRICS
 from sim.analysis.little import littles_law
 from sim.analysis.measures import MEASURES, SatisfactionModel, measures
+from sim.analysis.metric_names import RUN_METRICS
 from sim.analysis.reform_metrics import report_summary
 from sim.analysis.run_end import EndTime
-from sim.analysis.summary import METRICS, replication_metrics, summarise
+from sim.analysis.summary import replication_metrics, summarise
 from sim.analysis.tables import department_table, street_table
 from sim.experiment.executors import run_tasks
 from sim.experiment.files import atomic_csv, atomic_parquet
@@ -40,10 +41,6 @@ from sim.experiment.workspace import Workspace, run_identity
 from sim.model.capacity import capacity_summary, capacity_table
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
-
-RUN_METRICS = [*METRICS, *MEASURES]
-"""The metrics of ``summary.csv`` and of the per-replication tables: response time
-(``sim.analysis.summary``) and Beijing's hotline measures (``sim.analysis.measures``)."""
 
 COMPARED = [*COMPARED_METRICS, *MEASURES]
 """The metrics ``compare`` and ``sweep`` put paired differences on."""

@@ -174,10 +174,17 @@ def _read_yaml(path: Path) -> dict:
 
 
 def _deep_merge(base: dict, over: Mapping, origins: dict, source: str, prefix: tuple) -> dict:
-    """Merge ``over`` onto ``base`` in place, recording which file set each key path."""
+    """Merge ``over`` onto ``base`` in place, recording which file set each key path.
+
+    A distribution of another ``kind`` (``{kind: exponential, mean: 2h}`` over a lognormal's
+    ``{kind: lognormal, median: ..., p90: ...}``) replaces the parent's mapping whole: merged,
+    it would keep parameters the new kind does not have."""
     for key, value in over.items():
         path = (*prefix, key)
-        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+        parent = base.get(key)
+        new_kind = (isinstance(value, Mapping) and isinstance(parent, dict)
+                    and "kind" in value and value["kind"] != parent.get("kind"))
+        if isinstance(value, Mapping) and isinstance(parent, dict) and not new_kind:
             # Merged key by key: the keys record their own files; the mapping keeps its
             # origin, so that what the parent set is still blamed on the parent.
             _deep_merge(base[key], value, origins, source, path)

@@ -227,3 +227,41 @@ def test_duration_overrides_reach_the_schema_in_hours(number: float, unit: str):
     factor = {"min": 1 / 60, "h": 1.0, "d": 24.0}[unit]
     s = scenario_from_dict(tiny_dict(), [f"case_types.parking.deadline={number!r}{unit}"])
     assert s.case_types["parking"].deadline == pytest.approx(number * factor)
+
+
+PARENT_WORK = BASE.replace("parking: {rate: 0.2, departments: [um], deadline: 24h}",
+                           "parking: {rate: 0.2, departments: [um], deadline: 24h,\n"
+                           "            work: {kind: lognormal, median: 1h, sigma: 0.8}}")
+
+
+def test_extends_with_a_new_kind_replaces_the_distribution(tmp_path):
+    write(tmp_path, "base.yaml", PARENT_WORK)
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\nname: child\ncase_types:\n"
+                                          "  parking: {work: {kind: exponential, mean: 2h}}\n")
+    work = load_scenario(child).case_types["parking"].work
+    assert work.kind == "exponential" and work.mean == 2.0
+    assert load_scenario(child).case_types["parking"].deadline == 24   # the rest still merges
+
+
+def test_extends_with_the_same_kind_still_merges(tmp_path):
+    write(tmp_path, "base.yaml", PARENT_WORK)
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\nname: child\ncase_types:\n"
+                                          "  parking: {work: {kind: lognormal, sigma: 1.2}}\n")
+    work = load_scenario(child).case_types["parking"].work
+    assert work.kind == "lognormal" and (work.median, work.sigma) == (1.0, 1.2)
+
+
+@pytest.mark.parametrize(("work", "fragment"), [
+    ("{kind: exponential, mean: -2h}", "case_types.parking.work"),
+    ("{kind: exponential, meen: 2h}", "case_types.parking.work"),
+])
+def test_an_error_in_the_new_distribution_names_the_child(tmp_path, work: str, fragment: str):
+    write(tmp_path, "base.yaml", PARENT_WORK)
+    child = write(tmp_path, "child.yaml", "extends: base.yaml\nname: child\ncase_types:\n"
+                                          f"  parking: {{work: {work}}}\n")
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(child)
+    lines = problems(excinfo)
+    assert lines and all(line.startswith(f"{child.resolve()}: {fragment}") for line in lines), \
+        lines
+    assert not any("median" in line or "sigma" in line for line in lines)

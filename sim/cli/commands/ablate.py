@@ -33,9 +33,14 @@ command to resume)."""
 
 
 def register(sub) -> None:
-    p = sub.add_parser("ablate", help="switch each part of a reform off in turn and on alone",
-                       description=DESCRIPTION,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "ablate", help="switch each part of a reform off in turn and on alone",
+                       description=DESCRIPTION, raw=True, examples_=(
+                           "govsim ablate scenarios/combined.yaml --against "
+                           "scenarios/baseline.yaml --reps 5",
+                           "govsim ablate scenarios/whistle.yaml --against "
+                           "scenarios/baseline.yaml --reps 10 --backend processes --no-figures"))
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file (the full reform)")
     p.add_argument("--against", required=True, metavar="BASELINE",
                    help="scenario YAML file to measure the effect against")

@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import yaml
-
-from sim.analysis.calibration import calibrate, qq_figure, read_la311
 from sim.cli import flags
 
 
 def register(sub) -> None:
-    p = sub.add_parser("calibrate", help="fit close-time distributions to a LA 311 log",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "calibrate", help="fit close-time distributions to a LA 311 log",
                        description="Fit a censored lognormal, a quick-closure mixture and the "
                                    "empirical distribution of close times, per group, with KS "
-                                   "distances; write calibration.yaml and a Q-Q figure.")
+                                   "distances; write calibration.yaml and a Q-Q figure.",
+                       examples_=(
+                           "govsim calibrate data/la311/myla311_2017-12-27_to_31.csv",
+                           "govsim calibrate data/la311/myla311_2020-01-01_to_03.csv --by "
+                           "request_type --min-n 50 --out results/calibration-2020"))
     p.add_argument("log", help="a LA 311 CSV export (see data/la311/)")
-    p.add_argument("--by", choices=["owner", "request_type", "council"], default="owner")
+    p.add_argument("--by", choices=["owner", "request_type", "council"], default="owner",
+                   help="group requests by owning department (default), request type or "
+                        "neighbourhood council; one fit per group")
     p.add_argument("--min-n", type=flags.whole_number(1, 10**9), default=30,
                    help="smallest group fitted (default 30)")
     p.add_argument("--quick", type=flags.non_negative_number, default=1.0,
@@ -27,6 +32,10 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    import yaml
+
+    from sim.analysis.calibration import calibrate, qq_figure, read_la311
+
     requests = read_la311(args.log)
     fits = calibrate(requests, args.by, args.min_n, args.quick)
     out = Path(args.out)

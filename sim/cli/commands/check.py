@@ -10,19 +10,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.model.load import offered_loads
-from sim.scenario.loader import load_scenario
-from sim.scenario.size import available_memory, describe, estimate, preflight
-from sim.scenario.units import format_duration
-
 WARN_LOAD = 0.95
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="validate a scenario and show offered loads",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "check", help="validate a scenario and show offered loads",
                        description="Validate SCENARIO; print a summary and the offered load of "
-                                   "every staff pool (warning at >= 0.95).")
-    p.add_argument("scenario")
+                                   "every staff pool (warning at >= 0.95).",
+                       examples_=("govsim check scenarios/baseline.yaml",
+                                  "govsim check scenarios/whistle.yaml --set "
+                                  "departments.housing.staff=12"))
+    p.add_argument("scenario", help="scenario YAML file")
     from sim.cli.args import add_override_args
 
     add_override_args(p)
@@ -30,6 +30,11 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.model.load import offered_loads
+    from sim.scenario.loader import load_scenario
+    from sim.scenario.size import available_memory, describe, estimate, preflight
+    from sim.scenario.units import format_duration
+
     memory = available_memory()
     s = load_scenario(args.scenario, args.overrides, memory_available=memory)
     warnings = preflight(s, args.scenario, memory_available=memory)

@@ -18,11 +18,16 @@ from sim.cli import flags
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "city", help="run a whole city (districts in parallel, partitioned cases.parquet)",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "city", help="run a whole city (districts in parallel, partitioned cases.parquet)",
         description="Simulate every district of a city file (e.g. scenarios/beijing_city.yaml) "
                     "as an independent simulation, in parallel, writing a partitioned "
-                    "cases.parquet dataset; then summarise it partition by partition.")
+                    "cases.parquet dataset; then summarise it partition by partition.",
+        examples_=("govsim city scenarios/beijing_city.yaml --reps 1 --workers 2",
+                   "govsim city scenarios/beijing_city.yaml --set reform.whistle.enabled=true "
+                   "--out results/beijing-whistle"))
     p.add_argument("city", help="city file (a scenario with a 'city' block)")
     p.add_argument("--reps", type=flags.replications, default=1,
                    help="replications per district (default 1)")

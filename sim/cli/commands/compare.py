@@ -6,19 +6,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.cli.text import comparison_lines, comparison_value_lines
-from sim.experiment.compare import distinct_names, run_compare
-from sim.scenario.paths import safe_component
-
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "compare", help="compare scenarios on common random numbers",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "compare", help="compare scenarios on common random numbers",
         description="Run every SCENARIO with the same seed and replications (common random "
                     "numbers: the same cases) and compare each with the first: paired "
                     "differences per replication with Student-t confidence intervals. Writes "
                     "comparison.csv, figures/, manifest.json and one run folder per scenario "
-                    "to --out (default results/compare-<names>/).")
+                    "to --out (default results/compare-<names>/).",
+        examples_=("govsim compare scenarios/baseline.yaml scenarios/whistle.yaml --reps 10",
+                   "govsim compare scenarios/baseline.yaml scenarios/whistle.yaml "
+                   "scenarios/sinking.yaml scenarios/combined.yaml --reps 10 --adjust holm",
+                   "govsim compare scenarios/baseline.yaml scenarios/combined.yaml "
+                   "--target-precision 0.05 --backend processes"))
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario YAML files; the first is the reference")
     from sim.cli.args import add_precision_args, add_run_args
@@ -34,6 +37,9 @@ def main(args: argparse.Namespace) -> int:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
     from sim.cli.args import check_precision_args, load_for_run
+    from sim.cli.text import comparison_lines, comparison_value_lines
+    from sim.experiment.compare import distinct_names, run_compare
+    from sim.scenario.paths import safe_component
 
     check_precision_args(args)
     cap = args.max_reps if args.target_precision is not None else args.reps

@@ -6,10 +6,15 @@ import argparse
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "diff", help="show how two resolved scenarios differ",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "diff", help="show how two resolved scenarios differ",
         description="Resolve both scenarios (extends, street_defaults, defaults, units) and print "
-                    "every key path whose value differs: 'path  A-value  ->  B-value'.")
+                    "every key path whose value differs: 'path  A-value  ->  B-value'.",
+        examples_=("govsim diff scenarios/baseline.yaml scenarios/combined.yaml --ignore-name",
+                   "govsim diff scenarios/whistle.yaml scenarios/whistle.yaml --set-b "
+                   "reform.whistle.priority=preemptive"))
     p.add_argument("a", help="first scenario YAML file")
     p.add_argument("b", help="second scenario YAML file")
     p.add_argument("--set-a", dest="set_a", action="append", default=[], metavar="KEY=VALUE",

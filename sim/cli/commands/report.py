@@ -7,11 +7,15 @@ import sys
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "report", help="write an HTML study report (STRESS-DES sections) of a result folder",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "report", help="write an HTML study report (STRESS-DES sections) of a result folder",
         description="Write DIR/report.html: one self-contained file (figures embedded) with the "
                     "STRESS-DES sections: objectives, scenarios and their differences, model "
-                    "logic, data and assumptions, experimentation, implementation, results.")
+                    "logic, data and assumptions, experimentation, implementation, results.",
+        examples_=("govsim report results/baseline    # after: govsim run scenarios/baseline.yaml",
+                   "govsim report results/compare-baseline-whistle --out report.html"))
     p.add_argument("folder", help="result folder of govsim run, compare or sweep")
     p.add_argument("--out", default=None, help="output file (default DIR/report.html)")
     p.add_argument("--scenario-file", dest="scenario_files", action="append", default=[],

@@ -25,9 +25,15 @@ one run folder per point and scenario under points/."""
 
 
 def register(sub) -> None:
-    p = sub.add_parser("robustness", help="the effect over the declared assumptions, and where "
-                                          "it fails", description=DESCRIPTION,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "robustness", help="the effect over the declared assumptions, and "
+                                               "where it fails",
+                       description=DESCRIPTION, raw=True, examples_=(
+                           "govsim robustness scenarios/combined.yaml --against "
+                           "scenarios/baseline.yaml --points 20 --reps 3",
+                           "govsim robustness scenarios/sinking.yaml --against "
+                           "scenarios/baseline.yaml --metric p90_h --threshold 0"))
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file (the reform)")
     p.add_argument("--against", required=True, metavar="BASELINE",
                    help="scenario YAML file to measure the effect against")

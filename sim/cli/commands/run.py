@@ -12,16 +12,20 @@ from sim.cli.args import (
     load_for_run,
     precision_line,
 )
-from sim.cli.text import summary_lines
-from sim.experiment.runner import run_scenarios
-from sim.scenario.paths import safe_component
 
 
 def register(sub) -> None:
-    p = sub.add_parser("run", help="run a scenario's replications",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "run", help="run a scenario's replications",
                        description="Run replications of SCENARIO and write cases.parquet, "
                                    "summary.csv, manifest.json and figures to --out "
-                                   "(default results/<scenario name>/).")
+                                   "(default results/<scenario name>/).",
+                       examples_=("govsim run scenarios/baseline.yaml --reps 5 --seed 1",
+                                  "govsim run scenarios/whistle.yaml --set "
+                                  "departments.housing.staff=12 --out results/whistle-12",
+                                  "govsim run scenarios/baseline.yaml --target-precision 0.05 "
+                                  "--backend processes"))
     p.add_argument("scenario", help="scenario YAML file")
     add_run_args(p)
     add_precision_args(p)
@@ -31,6 +35,10 @@ def register(sub) -> None:
 
 def main(args: argparse.Namespace) -> int:
     import sys
+
+    from sim.cli.text import summary_lines
+    from sim.experiment.runner import run_scenarios
+    from sim.scenario.paths import safe_component
 
     check_precision_args(args)
     cap = args.max_reps if args.target_precision is not None else args.reps

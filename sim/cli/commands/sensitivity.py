@@ -26,13 +26,19 @@ sensitivity.png, manifest.json and one run folder per point under points/."""
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sensitivity", help="global sensitivity (Morris, Sobol) to declared "
-                                           "assumptions", description=DESCRIPTION,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(sub, "sensitivity", help="global sensitivity (Morris, Sobol) to declared "
+                                                "assumptions",
+                       description=DESCRIPTION, raw=True, examples_=(
+                           "govsim sensitivity scenarios/baseline.yaml --method morris --size 10",
+                           "govsim sensitivity scenarios/combined.yaml --against "
+                           "scenarios/baseline.yaml --method sobol --size 64 --backend processes"))
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--against", default=None, metavar="BASELINE",
                    help="measure the paired difference SCENARIO - BASELINE")
-    p.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    p.add_argument("--method", choices=("morris", "sobol"), default="morris",
+                   help="morris (screening, default) or sobol (variance-based indices)")
     p.add_argument("--size", type=int, default=None,
                    help="Morris trajectories (default 10) or Sobol base sample, a power of 2 "
                         "(default 64)")

@@ -7,23 +7,25 @@ import math
 import sys
 from pathlib import Path
 
-from sim.analysis.summary import ALL
-from sim.cli.text import fmt
-from sim.experiment.sweep import _short_keys, factorial, parse_vary, point_scenario, run_sweep
 from sim.scenario.errors import Problem, ScenarioError
-from sim.scenario.paths import safe_component
 
 MAX_POINTS = 10_000
 """Points of a sweep's factorial: each is a full run of --reps replications."""
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "sweep", help="run a scenario over a grid of parameter values",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "sweep", help="run a scenario over a grid of parameter values",
         description="Run SCENARIO at every combination of the --vary values (full factorial; "
                     "every point with the same seed, i.e. common random numbers). Writes "
                     "sweep.csv, figures/ (one plot per metric with CI bands), manifest.json "
-                    "and points/<id>/ run folders to --out (default results/sweep-<name>/).")
+                    "and points/<id>/ run folders to --out (default results/sweep-<name>/).",
+        examples_=("govsim sweep scenarios/sinking.yaml --vary "
+                   "reform.sinking.fraction=0,0.25,0.5 --reps 5",
+                   "govsim sweep scenarios/baseline.yaml --vary departments.housing.staff=20,27,34 "
+                   "--vary departments.traffic.staff=12,18 --backend processes"))
     p.add_argument("scenario", help="scenario YAML file")
     p.add_argument("--vary", action="append", required=True, metavar="KEY=V1,V2,...",
                    help="a key and its values, e.g. --vary reform.sinking.fraction=0,0.25,0.5 "
@@ -36,7 +38,17 @@ def register(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.analysis.summary import ALL
     from sim.cli.args import load_for_run
+    from sim.cli.text import fmt
+    from sim.experiment.sweep import (
+        _short_keys,
+        factorial,
+        parse_vary,
+        point_scenario,
+        run_sweep,
+    )
+    from sim.scenario.paths import safe_component
     from sim.scenario.size import available_memory, preflight
 
     vary: dict[str, list] = {}

@@ -10,19 +10,23 @@ import argparse
 import time
 
 from sim.cli import flags
-from sim.experiment.executors import BACKENDS
+from sim.experiment.backends import BACKENDS
 from sim.scenario.errors import Problem, ScenarioError
 
 EXIT_FAILED = 1
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "validate", help="check the model against queueing theory (M/M/1, M/M/c, tandem)",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "validate", help="check the model against queueing theory (M/M/1, M/M/c, tandem)",
         description="Run the model reduced to M/M/1, M/M/c and a Jackson tandem network and "
                     "check mean wait, mean sojourn and mean number in system against the closed "
                     "forms (the theory must lie in the CI of the replications), and Little's law "
-                    "on every replication. Exit status 1 if any check fails.")
+                    "on every replication. Exit status 1 if any check fails.",
+        examples_=("govsim validate --quick",
+                   "govsim validate --only M/M/1 --reps 20 --csv validation.csv"))
     p.add_argument("--quick", action="store_true",
                    help="short runs with few replications (for tests; wider intervals)")
     p.add_argument("--reps", type=flags.whole_number(2, flags.MAX_REPS), default=None,
@@ -30,7 +34,8 @@ def register(sub) -> None:
     p.add_argument("--seed", type=flags.seed, default=1, help="root seed (default 1)")
     p.add_argument("--confidence", type=flags.level, default=0.99,
                    help="CI level, between 0 and 1 (default 0.99)")
-    p.add_argument("--backend", choices=BACKENDS, default="serial")
+    p.add_argument("--backend", choices=BACKENDS, default="serial",
+                   help="where replications run (default serial; processes or dask)")
     p.add_argument("--workers", type=flags.workers, default=None,
                    help="workers for processes/dask")
     p.add_argument("--only", action="append", default=None, metavar="TEXT",

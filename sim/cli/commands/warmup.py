@@ -8,14 +8,8 @@ import math
 import sys
 from pathlib import Path
 
-from sim.analysis.warmup import BATCH, suggest_warmup
 from sim.cli import flags
-from sim.experiment.files import atomic_write_bytes
-from sim.experiment.manifest import json_default
-from sim.experiment.runner import run_scenarios
 from sim.scenario.errors import Problem, ScenarioError
-from sim.scenario.paths import safe_component
-from sim.scenario.units import format_duration
 
 MAX_SAMPLES = 100_000
 """Backlog samples over the horizon: MSER's search costs the square of the batches."""
@@ -25,12 +19,16 @@ week of one-minute steps."""
 
 
 def register(sub) -> None:
-    p = sub.add_parser(
-        "warmup", help="suggest a warm-up period (MSER-5)",
+    from sim.cli.helptext import command_parser
+
+    p = command_parser(
+        sub, "warmup", help="suggest a warm-up period (MSER-5)",
         description="Run SCENARIO, sample the backlog (cases reported and not yet resolved) "
                     "every --step over the horizon, average it over replications and apply "
                     "MSER-5 to find how much of the start to discard. Replications are stored "
-                    "in --out (default results/warmup-<name>/) and resumed like govsim run.")
+                    "in --out (default results/warmup-<name>/) and resumed like govsim run.",
+        examples_=("govsim warmup scenarios/baseline.yaml --reps 5",
+                   "govsim warmup scenarios/combined.yaml --step 30min --period 1w"))
     p.add_argument("scenario", help="scenario YAML file")
     from sim.cli.args import add_run_args
 
@@ -46,6 +44,9 @@ def register(sub) -> None:
 
 def check_sampling(horizon: float, step: float, period: float) -> None:
     """Refuse a ``--step`` or ``--period`` whose series MSER cannot use or cannot afford."""
+    from sim.analysis.warmup import BATCH
+    from sim.scenario.units import format_duration
+
     samples = math.ceil(horizon / step)
     if samples > MAX_SAMPLES:
         raise ScenarioError([Problem("--step", "", (
@@ -63,7 +64,13 @@ def check_sampling(horizon: float, step: float, period: float) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.analysis.warmup import suggest_warmup
     from sim.cli.args import load_for_run
+    from sim.experiment.files import atomic_write_bytes
+    from sim.experiment.manifest import json_default
+    from sim.experiment.runner import run_scenarios
+    from sim.scenario.paths import safe_component
+    from sim.scenario.units import format_duration
 
     scenario = load_for_run(args, args.scenario)
     step = args.step
