@@ -102,24 +102,84 @@ def difference_sentence(row, confidence: float = 0.95) -> str:
     return f"{name} {verb} {what} by {_num(abs(d))}{unit_text} ({level} {_num(a)} to {_num(b)})"
 
 
-def comparison_lines(table: pd.DataFrame, confidence: float = 0.95, case_type: str = "ALL",
-                     metrics: list[str] | None = None) -> list[str]:
-    """One sentence per metric and scenario (against the first), for one case type."""
-    metrics = metrics or ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h",
-                          "p95_h", "censored", "response_rate", "resolution_rate",
-                          "satisfaction_rate", "reopen_rate"]
+COMPARED_SHOWN = ["deadline_met_share", "resolved_share", "mean_h", "p50_h", "p90_h", "p95_h",
+                  "censored", "response_rate", "resolution_rate", "satisfaction_rate",
+                  "reopen_rate"]
+"""The metrics of the terminal's comparison table, in its order."""
+
+
+def _signed(x: float) -> str:
+    return f"{x:+,.1f}"
+
+
+def _difference_cells(row, adjust: str) -> list[str]:
+    """Δ, CI, p and significant of one comparison (a scenario against the first)."""
+    _, unit, scale = _SENTENCE.get(row["metric"], (row["metric"], "", 1))
+    unit_text = f" {unit}" if unit else ""
+    d, lo, hi = (float(row[k]) * scale for k in ("diff", "diff_lo", "diff_hi"))
+    if math.isnan(d):
+        return ["-", "infinite or missing values", "-", "-"]
+    if math.isnan(lo):
+        return [_signed(d) + unit_text, "one replication: none", "-", "-"]
+    p_raw = float(row.get("p_value", math.nan))
+    if math.isnan(p_raw) and d == 0:   # a CI but no test: no difference in any replication
+        return [_signed(d) + unit_text, "same in every replication", "-", "-"]
+    if adjust == "bonferroni":
+        lo, hi = (float(row[k]) * scale for k in ("diff_lo_adjusted", "diff_hi_adjusted"))
+    p = float(row["p_adjusted"]) if adjust != "none" else p_raw
+    significant = row["significant_adjusted"] if adjust != "none" else row["significant"]
+    p_text = "-" if math.isnan(p) else ("<0.001" if p < 0.001 else f"{p:.3f}")
+    return [_signed(d) + unit_text, f"[{_signed(lo)}, {_signed(hi)}]", p_text,
+            "yes" if significant else "no"]
+
+
+def difference_table_lines(table: pd.DataFrame, confidence: float = 0.95,
+                           adjust: str = "none", case_type: str = "ALL",
+                           metrics: list[str] | None = None) -> list[str]:
+    """The paired differences to the first scenario as an aligned table (one case type): one
+    row per metric and scenario, with the difference, its CI, the paired t-test's p-value and
+    whether it is significant; adjusted (p, and Bonferroni's CI) when ``adjust`` is given."""
+    metrics = metrics or COMPARED_SHOWN
     sub = table[(table["case_type"] == case_type) & (table["scenario"] != table["baseline"])]
-    lines = []
-    for scenario in dict.fromkeys(sub["scenario"]):
-        for metric in metrics:
-            row = sub[(sub["scenario"] == scenario) & (sub["metric"] == metric)]
-            if row.empty:
-                continue
-            row = row.iloc[0]
+    level = f"{confidence:.0%} CI"
+    if adjust == "bonferroni":
+        level += " (simultaneous)"
+    p_head = "p" if adjust == "none" else f"p ({adjust})"
+    rows = [["metric", "scenario", "Δ", level, p_head, "significant"]]
+    for metric in metrics:
+        for _, row in sub[sub["metric"] == metric].iterrows():
             if metric == "censored" and row["value"] == 0 and row["diff"] == 0:
                 continue  # nothing censored in either: not worth a line
-            lines.append(difference_sentence(row, confidence))
-    return lines
+            what = _SENTENCE.get(metric, (metric, "", 1))[0]
+            rows.append([what, str(row["scenario"]),
+                         *_difference_cells(row, adjust)])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in
+                      enumerate(zip(r, widths, strict=True))).rstrip() for r in rows]
+
+
+def family_line(table: pd.DataFrame, confidence: float = 0.95, adjust: str = "none",
+                case_type: str = "ALL") -> str | None:
+    """What a reader must know when several comparisons are made at once (None for one)."""
+    sub = table[(table["case_type"] == case_type) & (table["scenario"] != table["baseline"])]
+    m = int(sub["p_value"].notna().sum()) if "p_value" in sub else 0
+    if m < 2:
+        return None
+    scenarios = sub.loc[sub["p_value"].notna(), "scenario"].nunique()
+    metrics = sub.loc[sub["p_value"].notna(), "metric"].nunique()
+    alpha = 1 - confidence
+    what = (f"{m} comparisons at once ({metrics} metric{'s' * (metrics > 1)}, {scenarios} "
+            f"scenario{'s' * (scenarios > 1)} against {sub['baseline'].iloc[0]})")
+    if adjust == "holm":
+        return (f"{what}, Holm step-down: the chance of any false 'significant' among them is "
+                f"at most {alpha:.0%} (CIs unadjusted)")
+    if adjust == "bonferroni":
+        return (f"{what}, Bonferroni: each CI at {1 - alpha / m:.2%}, all {m} together at "
+                f"{confidence:.0%}; the chance of any false 'significant' is at most "
+                f"{alpha:.0%}")
+    return (f"{what}, none adjusted: at {confidence:.0%} each, about {m * alpha:.1f} may be "
+            f"'significant' by chance alone; --adjust holm keeps the chance of any false "
+            f"'significant' (the family-wise error) at {alpha:.0%}")
 
 
 def comparison_value_lines(table: pd.DataFrame, case_type: str = "ALL") -> list[str]:

@@ -75,8 +75,12 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
                 scheduler: str | None = None, force: bool = False, quiet: bool = True,
                 confidence: float = 0.95, command: list[str] | None = None,
                 figures: bool = True, target_precision: float | None = None,
-                precision_metric: str = "p90_h", max_reps: int = 200) -> CompareResult:
-    """Run ``scenarios`` on common random numbers; compare each with the first."""
+                precision_metric: str = "p90_h", max_reps: int = 200,
+                adjust: str = "none") -> CompareResult:
+    """Run ``scenarios`` on common random numbers; compare each with the first.
+
+    ``adjust`` (``holm``, ``bonferroni``): adjust the p-values of the comparisons made at once
+    (``sim.analysis.compare``); the adjusted columns go to ``comparison.csv``."""
     if len(scenarios) < 2:
         raise ValueError("a comparison needs at least two scenarios")
     started = time.perf_counter()
@@ -98,7 +102,7 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
         results = run_scenarios(scenarios, reps, seed, outs, force=force, confidence=confidence,
                                 write_outputs=False, **run_kw)
     per_rep = pd.concat([r.per_rep for r in results], ignore_index=True)
-    table = comparison_table(per_rep, confidence, metrics=COMPARED)
+    table = comparison_table(per_rep, confidence, metrics=COMPARED, adjust=adjust)
     res = CompareResult(results, per_rep, table, out, precision,
                         wall_s=time.perf_counter() - started)
     if out is not None:
@@ -125,6 +129,7 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
         "replications": reps,
         "common_random_numbers": True,
         "confidence": confidence,
+        "adjust": str(res.table["adjust"].iloc[0]) if "adjust" in res.table else "none",
         "precision": res.precision,
         **provenance(command, backend, workers),
         "timings": {"wall_s": res.wall_s,

@@ -132,3 +132,57 @@ def test_deseasonalise_removes_a_known_cycle():
     out = deseasonalise(x, 168)
     assert np.allclose(out, 100)
     assert np.array_equal(deseasonalise(x, 0), x)
+
+
+# ------------------------------------------------------------- several comparisons at once
+
+def test_holm_and_bonferroni_by_hand():
+    # m = 4 tests (the NaN is not one). Sorted: 0.005 x4 = 0.02, 0.01 x3 = 0.03,
+    # 0.03 x2 = 0.06, 0.04 x1 = 0.04 -> raised to 0.06 (step-down: never below the one before).
+    from sim.analysis.stats import bonferroni, holm
+
+    p = [0.01, 0.04, float("nan"), 0.03, 0.005]
+    np.testing.assert_allclose(holm(p), [0.03, 0.06, np.nan, 0.06, 0.02])
+    np.testing.assert_allclose(bonferroni(p), [0.04, 0.16, np.nan, 0.12, 0.02])
+    # at alpha 0.05 Holm rejects two (0.005 and 0.01), Bonferroni also two; unadjusted four
+    assert np.sum(holm(p) < 0.05) == 2 and np.sum(bonferroni(p) < 0.05) == 2
+    np.testing.assert_allclose(holm([0.9, 0.8]), [1.0, 1.0])   # 0.8 x 2 capped at 1; then >= 1
+    np.testing.assert_allclose(bonferroni([0.6, 0.01]), [1.0, 0.02])
+
+
+def test_holm_rejects_at_least_what_bonferroni_does():
+    from sim.analysis.stats import bonferroni, holm
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        p = rng.uniform(0, 0.1, rng.integers(1, 12))
+        assert np.all(holm(p) <= bonferroni(p) + 1e-15)
+        assert np.all(holm(p) >= p - 1e-15)
+
+
+def test_paired_t_pvalue_is_scipys_paired_t_test():
+    from scipy import stats
+
+    from sim.analysis.stats import paired_t_pvalue
+
+    rng = np.random.default_rng(7)
+    a = rng.normal(10, 2, 12)
+    b = a + rng.normal(0.8, 1, 12)
+    assert paired_t_pvalue(b - a) == pytest.approx(stats.ttest_rel(b, a).pvalue, rel=1e-12)
+    assert math.isnan(paired_t_pvalue([0.0, 0.0, 0.0]))     # never differ: nothing to test
+    assert paired_t_pvalue([2.0, 2.0, 2.0]) == 0.0          # always the same nonzero amount
+    assert math.isnan(paired_t_pvalue([1.5]))
+
+
+def test_bonferroni_level():
+    from sim.analysis.stats import bonferroni_level
+
+    assert bonferroni_level(0.95, 10) == pytest.approx(0.995)
+    assert bonferroni_level(0.95, 1) == pytest.approx(0.95)
+
+
+def test_adjust_pvalues_refuses_an_unknown_method():
+    from sim.analysis.stats import adjust_pvalues
+
+    with pytest.raises(ValueError, match="unknown adjustment 'hochberg'"):
+        adjust_pvalues([0.01], "hochberg")

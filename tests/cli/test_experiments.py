@@ -35,11 +35,18 @@ def test_compare_writes_its_table_figures_run_folders_and_sentences(files, tmp_p
                  "--reps", "4", "--seed", "3", "--out", str(out), "--quiet"])
     assert code == 0
     printed = capsys.readouterr().out
-    assert "whistle lowers mean response time by" in printed
-    assert "(95% CI " in printed
-    # Same scenario, other name: identical in every replication.
-    assert "same: same mean response time as tiny in every replication" in printed
+    lines = printed.splitlines()
+    [header] = [line for line in lines if "significant" in line and "Δ" in line]
+    assert header.split() == ["metric", "scenario", "Δ", "95%", "CI", "p", "significant"]
+    [mean_row] = [line for line in lines if line.strip().startswith("mean response time")
+                  and "whistle" in line]
+    assert " h " in mean_row and mean_row.split()[-1] in ("yes", "no")
+    # Same scenario, other name: identical in every replication, and not a test.
+    assert any("same" in line and "same in every replication" in line for line in lines)
+    assert any(line.startswith(f"{n} comparisons at once") and "--adjust holm" in line
+               for n in range(2, 20) for line in lines)
     table = pd.read_csv(out / "comparison.csv")
+    assert "p_adjusted" not in table.columns   # written only with --adjust
     assert {"metric", "case_type", "scenario", "value", "value_hw", "diff", "diff_lo",
             "diff_hi"} <= set(table.columns)
     assert set(table["scenario"]) == {"tiny", "whistle", "same"}
@@ -154,3 +161,26 @@ def test_run_with_a_precision_target_reports_the_replications_needed(files, tmp_
     summary = pd.read_csv(out / "summary.csv")
     row = summary[summary["case_type"] == "ALL"].iloc[0]
     assert row["mean_h_hw"] <= 0.2 * abs(row["mean_h"])
+
+
+def test_compare_adjust_holm_writes_the_adjusted_columns(files, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", str(files["tiny"]), str(files["whistle"]), "--reps", "4",
+                 "--seed", "3", "--out", str(out), "--quiet", "--no-figures",
+                 "--adjust", "holm"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "p (holm)" in printed and "Holm step-down" in printed
+    table = pd.read_csv(out / "comparison.csv")
+    tested = table[(table["case_type"] == "ALL") & table["p_value"].notna()]
+    assert len(tested) >= 2 and (tested["adjust"] == "holm").all()
+    assert (tested["family_size"] == len(tested)).all()
+    assert (tested["p_adjusted"] >= tested["p_value"]).all()
+    assert json.loads((out / "manifest.json").read_text())["adjust"] == "holm"
+
+
+def test_compare_adjust_choices_match_the_statistics():
+    from sim.analysis.stats import ADJUSTMENTS
+    from sim.cli.commands import compare
+
+    assert compare.ADJUSTMENTS == ADJUSTMENTS

@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+ADJUSTMENTS = ("none", "holm", "bonferroni")
+"""``--adjust`` choices (``sim.analysis.stats.ADJUSTMENTS``, not imported: it loads scipy)."""
+
 
 def register(sub) -> None:
     from sim.cli.helptext import command_parser
@@ -28,6 +31,10 @@ def register(sub) -> None:
 
     add_run_args(p)
     add_precision_args(p)
+    p.add_argument("--adjust", choices=ADJUSTMENTS, default="none",
+                   help="adjust for several comparisons at once (scenarios x metrics): holm "
+                        "(step-down) or bonferroni (also simultaneous CIs); default none. "
+                        "The adjusted columns are written to comparison.csv")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
     p.set_defaults(func=main)
 
@@ -37,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
     from sim.cli.args import check_precision_args, load_for_run
-    from sim.cli.text import comparison_lines, comparison_value_lines
+    from sim.cli.text import comparison_value_lines, difference_table_lines, family_line
     from sim.experiment.compare import distinct_names, run_compare
     from sim.scenario.paths import safe_component
 
@@ -53,7 +60,8 @@ def main(args: argparse.Namespace) -> int:
                       workers=args.workers, scheduler=args.scheduler, force=args.force,
                       quiet=args.quiet, confidence=args.confidence, command=command,
                       figures=not args.no_figures, target_precision=args.target_precision,
-                      precision_metric=args.precision_metric, max_reps=args.max_reps)
+                      precision_metric=args.precision_metric, max_reps=args.max_reps,
+                      adjust=args.adjust)
     reps = res.results[0].reps
     computed = sum(len(r.computed) for r in res.results)
     reused = sum(len(r.reused) for r in res.results)
@@ -67,9 +75,13 @@ def main(args: argparse.Namespace) -> int:
     print(f"values, ALL case types ({level} CI half-widths after ±):")
     for line in comparison_value_lines(res.table):
         print("  " + line)
-    print(f"paired differences to {names[0]} (ALL case types):")
-    for line in comparison_lines(res.table, args.confidence):
+    print(f"paired differences to {names[0]} (ALL case types; Δ = scenario - {names[0]}, "
+          "shares in percentage points, times in hours; p: paired t-test):")
+    for line in difference_table_lines(res.table, args.confidence, args.adjust):
         print("  " + line)
+    family = family_line(res.table, args.confidence, args.adjust)
+    if family:
+        print(family)
     print(f"results: {out}/ (comparison.csv, per_replication.csv, manifest.json, "
           f"{', '.join(r.out.name + '/' for r in res.results)})")
     if not args.no_figures:
