@@ -27,6 +27,7 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/bench.py
+	$(PY) benchmarks/cli_startup.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis
