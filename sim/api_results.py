@@ -47,7 +47,10 @@ SHOWN_POINTS = 8
 
 
 def _estimate(value: float, hw: float, unit: str = " h") -> str:
-    """``41.2 h ± 3.1``; a half-width that is unknown (one replication) is left out."""
+    """``41.2 h ± 3.1``; a half-width that is unknown (one replication) is left out, and a value
+    that is unknown (no case resolved) is said to be."""
+    if pd.isna(value):
+        return "unknown (no resolved case)"
     text = f"{value:,.1f}{unit}"
     return text if pd.isna(hw) else f"{text} ± {hw:,.1f}"
 
@@ -114,8 +117,10 @@ class RunResult:
 
     def headline(self) -> tuple[float, float]:
         """The headline metric (``HEADLINE``, case type ALL) and its CI half-width."""
-        row = self.summary[self.summary["case_type"] == ALL].iloc[0]
-        return float(row[HEADLINE]), float(row[f"{HEADLINE}_hw"])
+        rows = self.summary[self.summary["case_type"] == ALL]
+        if rows.empty:  # no case reported in the measured window
+            return float("nan"), float("nan")
+        return float(rows[HEADLINE].iloc[0]), float(rows[f"{HEADLINE}_hw"].iloc[0])
 
     def plot_ecdf(self) -> Figure:
         """Share of cases resolved within each response time, ALL and per case type."""
