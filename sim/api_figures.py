@@ -27,7 +27,9 @@ def _captured(write: Callable[[Path], object]) -> list[Figure]:
     """The figures ``write(folder)`` draws, in the order it draws them, unsaved and closed.
 
     Closed (taken off pyplot's list) so that an inline backend does not show them a second
-    time at the end of the cell; a closed ``Figure`` still displays and saves normally.
+    time at the end of the cell; a closed ``Figure`` still displays and saves normally. While
+    ``write`` runs, saving is switched off for every figure of the process: draw from one
+    thread at a time (a notebook does).
     """
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
