@@ -2,16 +2,23 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench notebook clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	$(PY) -m ipykernel install --user --name govsim --display-name "govsim" >/dev/null 2>&1 || true
+	# The notebooks' kernel "govsim", registered inside this clone's venv (not for the whole
+	# account, where two clones would overwrite each other's): Jupyter run from the venv finds it.
+	$(PY) -m ipykernel install --sys-prefix --name govsim --display-name "govsim" >/dev/null
 	touch $(STAMP)
+
+# JupyterLab on the notebooks (installs the `notebook` extra on first use; not part of `make test`).
+notebook: install
+	$(PY) -m pip install --quiet -e '.[dev,notebook]'
+	$(VENV)/bin/jupyter lab experiments/
 
 demo: install
 	$(VENV)/bin/govsim run scenarios/baseline.yaml --reps 5 --seed 1 --out results/baseline --force

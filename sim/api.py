@@ -1,20 +1,26 @@
 """The Python API, for notebooks and scripts.
 
     import sim
-    cases = sim.run("scenarios/baseline.yaml", reps=5, seed=1)
-    sim.summarise(cases)          # response time and Beijing's measures, as summary.csv
-    sim.measures(cases)           # response, resolution, satisfaction, reopen rates
-    sim.backlog(cases)            # open cases per day
-    tables = sim.outputs("scenarios/baseline.yaml", reps=5)   # every table of a run folder
-    tables["departments"]         # ranked as the district's assessment ranks them
-    per_rep = sim.compare(["scenarios/baseline.yaml", "scenarios/whistle.yaml"], reps=10)
-    sim.comparison_table(per_rep)
-    sweep = sim.sweep("scenarios/sinking.yaml", vary={"reform.sinking.fraction": [0, 0.5]})
+    r = sim.run("scenarios/baseline.yaml", reps=5, seed=1)   # a RunResult; its repr: p90, CI
+    r.cases, r.summary            # DataFrames: case records, the summary.csv table
+    r.tables["departments"]       # every table of a run folder, by name
+    r.plot_ecdf()                 # a matplotlib Figure, shown inline in Jupyter
+    sim.measures(r.cases)         # response, resolution, satisfaction, reopen rates
+    c = sim.compare(["scenarios/baseline.yaml", "scenarios/whistle.yaml"], reps=10)
+    c.table                       # comparison.csv: paired differences to the first scenario
+    c.plot_differences()
+    s = sim.sweep("scenarios/sinking.yaml", vary={"reform.sinking.fraction": [0, 0.5]})
+    s.table, s.plot("deadline_met_share")
+    sim.run("scenarios/baseline.yaml", overrides={"departments.housing.staff": 30})
 
-Every function returns pandas DataFrames (most with a ``replication`` column, or averaged over
-replications with half-widths ``<metric>_hw``). A scenario may be a file path, a dict (validated
-like a file) or a ``Scenario``. Results are computed from (scenario, seed, replication) alone,
-so the same call gives the same numbers on any machine and backend.
+``run``, ``compare`` and ``sweep`` return result objects (``sim.api_results``) whose attributes
+are pandas DataFrames (most with a ``replication`` column, or averaged over replications with
+half-widths ``<metric>_hw``); the other functions return DataFrames. A scenario may be a file
+path, a dict (validated like a file) or a ``Scenario``; ``overrides`` change it before it is
+validated, as ``--set`` texts (``["departments.housing.staff=30"]``) or a mapping of key paths
+to typed values (``{"departments.housing.staff": 30, "simulation.warmup": "2d"}``).
+Results are computed from (scenario, seed, replication) alone, so the same call gives the same
+numbers on any machine and backend.
 
 The measures need each run's end, to tell a case nobody reached in time from one the run
 stopped too early to judge. ``sim.outputs`` uses the ends the runs recorded; functions given
@@ -35,24 +41,30 @@ from sim.analysis.compare import comparison_table as _comparison_table
 from sim.analysis.measures import SatisfactionModel, measures_summary
 from sim.analysis.run_end import EndTime
 from sim.analysis.summary import summarise as _summarise
+from sim.api_results import CompareResult, RunResult, SweepResult
 from sim.experiment.runner import (
     COMPARED,
     RUN_METRICS,
     run_metrics,
     run_scenarios,
-    run_tables,
 )
-from sim.scenario.loader import load_scenario, scenario_from_dict
+from sim.scenario.loader import Overrides, load_scenario, scenario_from_dict
 from sim.scenario.schema import Scenario
 
 ScenarioLike = str | Path | Mapping | Scenario
 
-__all__ = ["SatisfactionModel", "backlog", "compare", "comparison_table", "load", "measures",
-           "outputs", "per_replication", "run", "summarise", "sweep", "warmup"]
+__all__ = ["CompareResult", "RunResult", "SatisfactionModel", "SweepResult", "backlog",
+           "compare", "comparison_table", "load", "measures", "outputs", "per_replication",
+           "run", "summarise", "sweep", "warmup"]
 
 
-def load(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Scenario:
-    """A validated ``Scenario`` from a file path, a mapping or a ``Scenario``."""
+def load(scenario: ScenarioLike, overrides: Overrides = ()) -> Scenario:
+    """A validated ``Scenario`` from a file path, a mapping or a ``Scenario``, with
+    ``overrides`` (``--set`` texts or a mapping of key paths to values) applied first.
+
+    A problem names where the value came from and its key path, as ``govsim`` does:
+    ``overrides: departments.housing.staff: input should be a valid integer``.
+    """
     if isinstance(scenario, Scenario):
         if overrides:
             from sim.scenario.loader import resolved_dict
@@ -65,21 +77,25 @@ def load(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Scenario:
 
 
 def run(scenario: ScenarioLike, reps: int = 5, seed: int = 1, out: str | Path | None = None,
-        backend: str = "serial", workers: int | None = None, overrides: Iterable[str] = (),
-        force: bool = False, quiet: bool = True) -> pd.DataFrame:
-    """Run ``reps`` replications; return the case records (one row per case per replication).
+        backend: str = "serial", workers: int | None = None, overrides: Overrides = (),
+        force: bool = False, quiet: bool = True, confidence: float = 0.95) -> RunResult:
+    """Run ``reps`` replications; return a ``RunResult``: ``.cases`` (one row per case per
+    replication), ``.pools``, ``.visits``, ``.summary``, ``.per_replication``, ``.tables``,
+    ``.manifest`` and the figures (``.plot_ecdf()``, ``.plot_histogram()``,
+    ``.plot_backlog()``).
 
     With ``out``, the run is stored in (and resumed from) that folder, like ``govsim run``.
     """
     s = load(scenario, overrides)
     [res] = run_scenarios([s], reps, seed, [Path(out) if out else None], backend=backend,
-                          workers=workers, force=force, quiet=quiet)
-    return res.cases
+                          workers=workers, force=force, quiet=quiet, confidence=confidence,
+                          command=["sim.run"])
+    return RunResult.of(res, confidence)
 
 
 def outputs(scenario: ScenarioLike, reps: int = 5, seed: int = 1,
             out: str | Path | None = None, backend: str = "serial", workers: int | None = None,
-            overrides: Iterable[str] = (), force: bool = False, quiet: bool = True,
+            overrides: Overrides = (), force: bool = False, quiet: bool = True,
             confidence: float = 0.95) -> dict[str, pd.DataFrame]:
     """Run like ``run``; return every table of a run folder by name: ``cases``, ``visits``,
     ``per_replication``, and the CSV files ``summary``, ``pools``, ``reports``, ``streets``,
@@ -87,11 +103,9 @@ def outputs(scenario: ScenarioLike, reps: int = 5, seed: int = 1,
 
     The measures use the run ends the replications recorded (see the module docstring).
     """
-    s = load(scenario, overrides)
-    [res] = run_scenarios([s], reps, seed, [Path(out) if out else None], backend=backend,
-                          workers=workers, force=force, quiet=quiet, confidence=confidence)
-    return {"cases": res.cases, "visits": res.visits, "per_replication": res.per_rep,
-            **run_tables(res, confidence)}
+    r = run(scenario, reps, seed, out, backend, workers, overrides, force, quiet, confidence)
+    return {"cases": r.cases, "visits": r.visits, "per_replication": r.per_replication,
+            **r.tables}
 
 
 def summarise(cases: pd.DataFrame, confidence: float = 0.95, end_time: EndTime = None,
@@ -129,18 +143,23 @@ def backlog(cases: pd.DataFrame, day: float = 24.0, confidence: float = 0.95,
 
 def compare(scenarios: Iterable[ScenarioLike], reps: int = 5, seed: int = 1,
             out: str | Path | None = None, backend: str = "serial", workers: int | None = None,
-            force: bool = False, quiet: bool = True, confidence: float = 0.95,
-            figures: bool = True) -> pd.DataFrame:
-    """Run scenarios on common random numbers; return their per-replication metrics.
+            overrides: Overrides = (), force: bool = False, quiet: bool = True,
+            confidence: float = 0.95, figures: bool = True) -> CompareResult:
+    """Run scenarios on common random numbers; return a ``CompareResult``: ``.table`` (the
+    ``comparison.csv`` table: paired differences to the first scenario), ``.per_replication``
+    (one row per scenario, replication and case type), ``.runs`` (each scenario's
+    ``RunResult``), ``.manifest`` and the figures (``.plot_ecdf()``,
+    ``.plot_differences()``).
 
-    The result has one row per (scenario, replication, case_type) with the metric columns;
-    pass it to ``comparison_table`` for paired differences to the first scenario. With ``out``,
-    everything ``govsim compare`` writes goes there (and is resumed from there).
+    ``overrides`` apply to every scenario (a study changes the same setting in all); to change
+    one scenario only, pass ``sim.load(scenario, overrides)`` in its place. With ``out``,
+    everything ``govsim compare`` writes goes there (and is resumed from there); ``figures``
+    says whether the figures are written there too.
     """
     from sim.experiment.compare import distinct_names, run_compare
 
     given = list(scenarios)
-    loaded = [load(s) for s in given]
+    loaded = [load(s, overrides) for s in given]
     # Two scenarios with the same name are told apart by their file names.
     hints = [Path(s).stem if isinstance(s, (str, Path)) else x.name
              for s, x in zip(given, loaded, strict=True)]
@@ -148,7 +167,7 @@ def compare(scenarios: Iterable[ScenarioLike], reps: int = 5, seed: int = 1,
                       Path(out) if out is not None else None, backend=backend, workers=workers,
                       force=force, quiet=quiet, confidence=confidence, command=["sim.compare"],
                       figures=figures)
-    return res.per_rep
+    return CompareResult.of(res, seed, confidence)
 
 
 def comparison_table(per_rep: pd.DataFrame, confidence: float = 0.95,
@@ -162,25 +181,29 @@ def comparison_table(per_rep: pd.DataFrame, confidence: float = 0.95,
 
 def sweep(scenario: ScenarioLike, vary: Mapping[str, Iterable], reps: int = 5, seed: int = 1,
           out: str | Path | None = None, backend: str = "serial", workers: int | None = None,
-          force: bool = False, quiet: bool = True, confidence: float = 0.95,
-          figures: bool = True) -> pd.DataFrame:
+          overrides: Overrides = (), force: bool = False, quiet: bool = True,
+          confidence: float = 0.95, figures: bool = True) -> SweepResult:
     """Run the full factorial of ``vary`` (key path → values) on common random numbers.
 
-    Returns per-replication metrics with a ``point`` column and one column per varied key;
-    ``sim.comparison_table`` of it gives each point against the first.
+    Returns a ``SweepResult``: ``.table`` (the ``sweep.csv`` table: each point against the
+    first), ``.per_replication`` (a ``point`` column and one column per varied key),
+    ``.runs`` (each point's ``RunResult``), ``.manifest`` and ``.plot(metric)``.
+    ``overrides`` change the base scenario before the values of ``vary`` are set.
     """
     from sim.experiment.sweep import run_sweep
 
-    res = run_sweep(load(scenario), {k: list(v) for k, v in vary.items()}, reps, seed,
+    base = load(scenario, overrides)
+    res = run_sweep(base, {k: list(v) for k, v in vary.items()}, reps, seed,
                     Path(out) if out is not None else None, backend=backend, workers=workers,
                     force=force, quiet=quiet, confidence=confidence, command=["sim.sweep"],
                     figures=figures)
-    return res.per_rep
+    return SweepResult.of(res, seed, confidence)
 
 
-def warmup(scenario: ScenarioLike, reps: int = 5, seed: int = 1, step: float = 1.0):
+def warmup(scenario: ScenarioLike, reps: int = 5, seed: int = 1, step: float = 1.0,
+           overrides: Overrides = ()):
     """MSER-5 on the backlog (see ``sim.analysis.warmup``); ``.warmup_h`` is the suggestion."""
     from sim.analysis.warmup import suggest_warmup
 
-    s = load(scenario)
-    return suggest_warmup(run(s, reps=reps, seed=seed), s.simulation.horizon, step)
+    s = load(scenario, overrides)
+    return suggest_warmup(run(s, reps=reps, seed=seed).cases, s.simulation.horizon, step)

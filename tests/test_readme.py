@@ -31,3 +31,5 @@ def test_python_api_example_runs(monkeypatch):
     assert isinstance(cases, pd.DataFrame) and cases["replication"].nunique() == 10
     assert {"metric", "case_type", "scenario", "diff"} <= set(table.columns)
     assert "departments.um.staff" in sweep.columns and "replication" in sweep.columns
+    assert repr(namespace["r"]).startswith("<RunResult 'baseline': 10 reps, seed 1")
+    assert namespace["s"].base.case_types["parking"].deadline == 12.0  # the override applied

@@ -14,14 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.analysis.summary import ALL, METRIC_LABELS  # noqa: E402
+from sim.analysis.summary import ALL, METRIC_LABELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

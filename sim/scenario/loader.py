@@ -229,17 +229,36 @@ def _resolve_extends(path: Path, origins: dict) -> dict:
 
 # --------------------------------------------------------------------------- overrides
 
+Overrides = Iterable[str] | Mapping[str, Any]
+"""Changes to a scenario before it is validated: ``--set`` texts (``"a.b.c=value"``, the value
+read as YAML) or a mapping of dotted key paths to values already typed
+(``{"departments.housing.staff": 30, "simulation.warmup": "2d"}``). Either way a value
+replaces what is at its key path (a mapping value replaces the whole node; it is not merged)."""
+
+MAPPING_SOURCE = "overrides"
+"""What an error names as the source of a value given in an overrides mapping."""
+
+
+def _key_path(key: Any, source: str) -> list[str]:
+    """``"a.b.c"`` as ``["a", "b", "c"]``, refused (naming ``source``) if it is no key path."""
+    if not isinstance(key, str):
+        raise ScenarioError([Problem(source, shown(key), "a key path is a text such as "
+                                     "'departments.um.staff'")])
+    keys = key.strip().split(".")
+    if not all(keys):
+        raise ScenarioError([Problem(source, key, "empty key in path")])
+    if len(keys) > MAX_DEPTH:
+        raise ScenarioError([Problem(source, ".".join(keys[:3]) + "...",
+                                     f"a key path of more than {MAX_DEPTH} keys")])
+    return keys
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Split ``a.b.c=value`` into a key path and a YAML-typed value."""
     if "=" not in text:
         raise ScenarioError([Problem(SET_SOURCE, text, "expected KEY.PATH=VALUE")])
     key, raw = text.split("=", 1)
-    keys = [k for k in key.strip().split(".")]
-    if not all(keys):
-        raise ScenarioError([Problem(SET_SOURCE, key, "empty key in path")])
-    if len(keys) > MAX_DEPTH:
-        raise ScenarioError([Problem(SET_SOURCE, ".".join(keys[:3]) + "...",
-                                     f"a key path of more than {MAX_DEPTH} keys")])
+    keys = _key_path(key, SET_SOURCE)
     try:
         value = _yaml_load(raw) if raw.strip() else ""
     except NotYaml:
@@ -249,20 +268,33 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return keys, value
 
 
-def apply_overrides(data: dict, overrides: Iterable[str], origins: dict) -> dict:
-    for text in overrides:
-        keys, value = parse_override(text)
+def override_items(overrides: Overrides) -> list[tuple[list[str], Any, str]]:
+    """Each override as (key path, value, source for error messages), in the order given.
+
+    The one place where both forms of ``Overrides`` become the same thing; one text alone is
+    taken as one override (not as a sequence of characters).
+    """
+    if isinstance(overrides, Mapping):
+        return [(_key_path(key, MAPPING_SOURCE), copy.deepcopy(value), MAPPING_SOURCE)
+                for key, value in overrides.items()]
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    return [(*parse_override(text), SET_SOURCE) for text in overrides]
+
+
+def apply_overrides(data: dict, overrides: Overrides, origins: dict) -> dict:
+    for keys, value, source in override_items(overrides):
         node = data
         for i, key in enumerate(keys[:-1]):
             child = node.get(key)
             if child is None:
                 child = node[key] = {}
             elif not isinstance(child, dict):
-                raise ScenarioError([Problem(SET_SOURCE, ".".join(keys[: i + 1]),
+                raise ScenarioError([Problem(source, ".".join(keys[: i + 1]),
                                              "is not a mapping, cannot set a key inside it")])
             node = child
         node[keys[-1]] = value
-        origins[tuple(keys)] = SET_SOURCE
+        origins[tuple(keys)] = source
     return data
 
 
@@ -545,7 +577,7 @@ def validate(raw: dict, origins: dict | None = None, fallback: str = "<scenario>
     return scenario
 
 
-def load_raw(path: str | Path, overrides: Iterable[str] = ()) -> tuple[dict, dict]:
+def load_raw(path: str | Path, overrides: Overrides = ()) -> tuple[dict, dict]:
     """The merged mapping of a scenario file (extends and overrides applied), and its origins."""
     origins: dict = {}
     raw = _resolve_extends(Path(path), origins)
@@ -553,14 +585,14 @@ def load_raw(path: str | Path, overrides: Iterable[str] = ()) -> tuple[dict, dic
     return raw, origins
 
 
-def load_scenario(path: str | Path, overrides: Iterable[str] = (),
+def load_scenario(path: str | Path, overrides: Overrides = (),
                   memory_available: float | None = None) -> Scenario:
     """Read, merge, override and validate a scenario file (``validate`` says what is checked)."""
     raw, origins = load_raw(path, overrides)
     return validate(raw, origins, str(path), memory_available)
 
 
-def scenario_from_dict(data: Mapping, overrides: Iterable[str] = (),
+def scenario_from_dict(data: Mapping, overrides: Overrides = (),
                        source: str = "<dict>", memory_available: float | None = None
                        ) -> Scenario:
     """Validate a scenario given as a Python mapping (for notebooks and tests)."""

@@ -25,7 +25,8 @@ from tests.conftest import tiny_dict
 def test_the_same_scenario_under_two_names_differs_by_exactly_zero():
     # Common random numbers: same seed -> the same cases, so a scenario compared with itself
     # must show no difference at all in any replication, not just "not significant".
-    per_rep = sim.compare([tiny_dict(name="a"), tiny_dict(name="b")], reps=3, seed=5)
+    per_rep = sim.compare([tiny_dict(name="a"), tiny_dict(name="b")], reps=3,
+                          seed=5).per_replication
     assert set(per_rep.columns) >= {"scenario", "replication", "case_type", "p90_h", "mean_h"}
     table = sim.comparison_table(per_rep)
     b = table[table["scenario"] == "b"].dropna(subset=["diff"])
@@ -36,7 +37,7 @@ def test_the_same_scenario_under_two_names_differs_by_exactly_zero():
 
 def test_more_staff_is_compared_on_the_same_cases():
     more = tiny_dict(name="more", departments={"um": {"staff": 8}, "housing": {"staff": 6}})
-    per_rep = sim.compare([tiny_dict(), more], reps=4, seed=2)
+    per_rep = sim.compare([tiny_dict(), more], reps=4, seed=2).per_replication
     n = per_rep[per_rep["case_type"] == ALL].pivot(index="replication", columns="scenario",
                                                     values="n")
     # Staffing does not change which cases occur or when they are reported.
@@ -87,14 +88,14 @@ def test_a_bad_sweep_value_is_refused_before_anything_runs():
 def test_sweep_returns_a_column_per_key_and_shares_random_numbers():
     per_rep = sim.sweep(tiny_dict(), vary={"departments.um.staff": [4, 6],
                                            "departments.housing.staff": [3, 5]},
-                        reps=2, seed=3)
+                        reps=2, seed=3).per_replication
     assert {"departments.um.staff", "departments.housing.staff", "point"} <= set(per_rep.columns)
     points = per_rep[["departments.um.staff", "departments.housing.staff"]].drop_duplicates()
     assert len(points) == 4
     # The point equal to the base scenario reproduces a plain run of it (same seed, same cases).
     base_point = per_rep[(per_rep["departments.um.staff"] == 4)
                          & (per_rep["departments.housing.staff"] == 3)]
-    plain = sim.per_replication(sim.run(tiny_dict(), reps=2, seed=3))
+    plain = sim.run(tiny_dict(), reps=2, seed=3).per_replication
     cols = ["replication", "case_type", "n", "mean_h", "p90_h", "deadline_met_share"]
     pd.testing.assert_frame_equal(base_point[cols].reset_index(drop=True),
                                   plain[cols].reset_index(drop=True))

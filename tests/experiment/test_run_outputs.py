@@ -175,7 +175,8 @@ def comparison(tmp_path_factory):
     """The tiny district against itself with whistle-and-report, 3 replications."""
     out = tmp_path_factory.mktemp("compare") / "cmp"
     whistle = tiny_dict(name="whistle", reform={"whistle": {"enabled": True}})
-    per_rep = sim.compare([tiny_dict(), whistle], reps=3, seed=2, out=out, figures=False)
+    per_rep = sim.compare([tiny_dict(), whistle], reps=3, seed=2, out=out,
+                          figures=False).per_replication
     return out, per_rep
 
 
@@ -278,7 +279,7 @@ def test_the_api_returns_every_table_with_the_recorded_ends():
 
 
 def test_the_satisfaction_model_moves_only_the_satisfaction_rate():
-    cases = sim.run(tiny_dict(), reps=2, seed=3)
+    cases = sim.run(tiny_dict(), reps=2, seed=3).cases
     default = sim.summarise(cases)
     kinder = sim.summarise(cases, satisfaction=SatisfactionModel(unsolved=0.9))
     others = [c for c in default.columns if not c.startswith("satisfaction_rate")]

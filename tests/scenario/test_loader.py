@@ -265,3 +265,49 @@ def test_an_error_in_the_new_distribution_names_the_child(tmp_path, work: str, f
     assert lines and all(line.startswith(f"{child.resolve()}: {fragment}") for line in lines), \
         lines
     assert not any("median" in line or "sigma" in line for line in lines)
+# --------------------------------------------------------------------------- overrides as a mapping
+
+def test_a_mapping_of_typed_values_gives_the_scenario_the_texts_give(tmp_path):
+    texts = ["departments.housing.staff=30", "simulation.warmup=2d",
+             "case_types.parking.deadline=90min", "reform.whistle.enabled=true",
+             "departments.um.travel_time={kind: fixed, value: 10min}"]
+    typed = {"departments.housing.staff": 30, "simulation.warmup": "2d",
+             "case_types.parking.deadline": 1.5, "reform.whistle.enabled": True,
+             "departments.um.travel_time": {"kind": "fixed", "value": "10min"}}
+    from_texts = scenario_from_dict(tiny_dict(), texts)
+    assert scenario_from_dict(tiny_dict(), typed) == from_texts
+    assert from_texts != scenario_from_dict(tiny_dict())
+    assert from_texts.departments["housing"].staff == 30
+    assert from_texts.simulation.warmup == 48.0
+    path = write(tmp_path, "base.yaml", BASE)
+    assert load_scenario(path, typed) == load_scenario(path, texts)
+    raw, origins = load_raw(path, typed)
+    assert origins[("departments", "housing", "staff")] == "overrides"
+
+
+def test_one_text_alone_is_one_override():
+    s = scenario_from_dict(tiny_dict(), "departments.um.staff=9")
+    assert s.departments["um"].staff == 9
+
+
+def test_the_mapping_given_is_not_changed_by_later_overrides():
+    travel = {"kind": "fixed", "value": "10min"}
+    scenario_from_dict(tiny_dict(), {"departments.um.travel_time": travel})
+    assert travel == {"kind": "fixed", "value": "10min"}
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"departments.um.staf": 3}, "overrides: departments.um.staf: unknown key; did you mean "
+                                 "'staff'?"),
+    ({"departments.um.staff": "many"}, "overrides: departments.um.staff: input should be a "
+                                       "valid integer"),
+    ({"departments.um.staff": -1}, "overrides: departments.um.staff: must be >= 0, got -1"),
+    ({"simulation.warmup": "2 fortnights"}, "overrides: simulation.warmup: unknown time unit"),
+    ({"simulation.horizon.days": 3}, "overrides: simulation.horizon: is not a mapping"),
+    ({"departments..staff": 3}, "overrides: departments..staff: empty key in path"),
+    ({3: 4}, "overrides: 3: a key path is a text"),
+])
+def test_a_bad_key_or_value_in_a_mapping_is_refused_with_its_key_path(overrides, message):
+    with pytest.raises(ScenarioError) as excinfo:
+        scenario_from_dict(tiny_dict(), overrides)
+    assert problems(excinfo)[0].startswith(message)
