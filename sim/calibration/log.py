@@ -177,6 +177,16 @@ class CaseLog:
         """The first created time."""
         return self.cases["created"].min()
 
+    def close_times(self, min_hours: float = 1 / 60) -> pd.DataFrame:
+        """One row per case: ``hours`` (``observed_h``, at least ``min_hours``: the logs have
+        minute resolution and a fit on log hours needs them positive), ``censored``, and the
+        ``case_type``, ``street`` and ``department`` columns: the table the fits of
+        ``sim.analysis.calibration`` read."""
+        table = self.cases[["created", "case_type", "street", "department"]].copy()
+        table["censored"] = self.censored
+        table["hours"] = np.maximum(self.observed_h, min_hours)
+        return table
+
     def period(self, start: Any, end: Any) -> CaseLog:
         """The cases created in [start, end); censoring is unchanged (a case closed after
         ``end`` is still closed: the log saw it close)."""
