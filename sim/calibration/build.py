@@ -188,8 +188,10 @@ def parse_deadlines(items: list[str], grouping: Grouping) -> dict[str, str]:
     out = {}
     for item in items:
         name, sep, value = item.partition("=")
-        def refuse(reason: str) -> ScenarioError:
+
+        def refuse(reason: str, item: str = item) -> ScenarioError:
             return ScenarioError([Problem("--deadline", "", f"{item!r}: {reason}")])
+
         if not sep:
             raise refuse("expected TYPE=DURATION, e.g. 'Graffiti Removal=3d'")
         if name not in known:
