@@ -89,7 +89,7 @@ def log_window(log: CaseLog) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def _hour_of_week(times: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     times = pd.DatetimeIndex(times)
-    return np.asarray(times.dayofweek * 24 + times.hour, dtype=int)
+    return np.asarray(times.day_of_week * 24 + times.hour, dtype=int)
 
 
 def hour_of_week_rates(created: pd.Series, start: pd.Timestamp, end: pd.Timestamp

@@ -62,7 +62,7 @@ def held_out_scenario(scenario, log: CaseLog, warmup_weeks: int = 1) -> HeldOut:
     grouping = Grouping.from_scenario(scenario.case_types, scenario.streets)
     start, end = log_window(log)
     arr = arrivals(log, grouping, (start, end))
-    monday = start.normalize() - pd.Timedelta(days=start.dayofweek)
+    monday = start.normalize() - pd.Timedelta(days=start.day_of_week)
     offset = (start - monday) / pd.Timedelta(hours=1) + 168 * warmup_weeks
     length = (end - start) / pd.Timedelta(hours=1)
     censor = offset + (log.export_time - start) / pd.Timedelta(hours=1)
