@@ -18,9 +18,18 @@ from tests.conftest import ROOT
 
 
 def _subcommands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return dict(sub.choices)
+    """Every command by the words that call it: ``run``, and nested ones as ``calibrate fit``."""
+    found: dict[str, argparse.ArgumentParser] = {}
+
+    def walk(parser: argparse.ArgumentParser, prefix: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    found[f"{prefix}{name}"] = child
+                    walk(child, f"{prefix}{name} ")
+
+    walk(build_parser(), "")
+    return found
 
 
 SUBCOMMANDS = _subcommands()
@@ -49,9 +58,10 @@ def test_every_command_has_examples_that_parse(name: str):
         words = shlex.split(line)
         for operator in (">", "|", "&&"):   # what follows a shell operator is not govsim's
             words = words[:words.index(operator)] if operator in words else words
-        assert words[:2] == ["govsim", name], line
+        called = name.split()
+        assert words[:1 + len(called)] == ["govsim", *called], line
         args = build_parser().parse_args(words[1:])   # a FlagError (bad example) fails here
-        assert args.command == name
+        assert args.command == called[0]
         for word in words[2:]:   # a bundled file an example names must exist
             if word.endswith((".yaml", ".csv")) and "/" in word and not word.startswith("-"):
                 assert (ROOT / word).is_file(), f"{line}: no file {word}"
