@@ -6,7 +6,8 @@ import pandas as pd
 
 from sim.report.folders import Study
 from sim.report.html import Markup, render, table
-from sim.scenario.diff import diff_dicts, show
+from sim.report.text import value_text
+from sim.scenario.diff import diff_dicts
 from sim.scenario.loader import resolved_dict
 
 
@@ -19,7 +20,8 @@ def objectives_section(study: Study) -> Markup:
 
 
 def _diff_table(base: dict, other: dict) -> pd.DataFrame:
-    rows = [{"key path": d.path, "baseline": show(d.a), "this scenario": show(d.b)}
+    rows = [{"key path": d.path, "baseline": value_text(d.path, d.a),
+             "this scenario": value_text(d.path, d.b)}
             for d in diff_dicts(base, other) if d.path not in ("name", "description")]
     return pd.DataFrame(rows, columns=["key path", "baseline", "this scenario"])
 
@@ -34,10 +36,10 @@ def scenarios_section(study: Study) -> Markup:
                  for r in study.runs[1:]]
     elif study.kind == "sweep":
         vary = table(pd.DataFrame(
-            [{"key path": k, "values": ", ".join(show(v) for v in vals)}
+            [{"key path": k, "values": ", ".join(value_text(k, v) for v in vals)}
              for k, vals in study.manifest.get("vary", {}).items()],
             columns=["key path", "values"]))
-        points = table(pd.DataFrame([{"point": p["id"], **{k: show(v) for k, v in
+        points = table(pd.DataFrame([{"point": p["id"], **{k: value_text(k, v) for k, v in
                                                            p.get("values", {}).items()}}
                                      for p in study.manifest.get("points", [])]))
     return render("scenarios.html.j2", kind=study.kind, baseline=base.name, diffs=diffs,

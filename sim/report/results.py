@@ -19,6 +19,7 @@ from sim.analysis.tables import UNIT_METRIC_LABELS
 from sim.report.folders import RunFolder, Study
 from sim.report.html import Figure, Markup, Table, png_figure, render, table
 from sim.scenario.diff import show
+from sim.scenario.units import duration_unit, format_duration
 
 LABELS = METRIC_LABELS | MEASURE_LABELS
 """Every metric of ``summary.csv``, ``comparison.csv`` and ``sweep.csv`` in words."""
@@ -43,6 +44,58 @@ def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -
 _PCT_METRICS = {"resolved_share", "deadline_met_share", "utilisation", *MEASURES}
 
 
+def is_duration_metric(metric: str) -> bool:
+    """A metric in hours (``mean_h``, ``p90_h``): shown with a unit, not as raw hours."""
+    return metric.endswith("_h")
+
+
+def label(metric: str, labels: dict[str, str] = LABELS) -> str:
+    """A metric in words; a duration's label loses its ``(h)``: its cells carry their unit."""
+    text = labels.get(metric, metric)
+    return text.removesuffix(" (h)") if is_duration_metric(metric) else text
+
+
+def _is_number(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def fmt_duration_ci(value: float, hw: float | None, digits: int = 1,
+                    unit: str | None = None) -> str:
+    """``42.3d ± 1.2d``: a duration in hours and its half-width, both in ``unit`` or else the
+    unit the value reads best in (``format_duration``); ``–`` for a missing value, ``∞`` for
+    a censored one."""
+    if not _is_number(value):
+        return "–"
+    if math.isinf(value):
+        return "∞"
+    unit = unit or duration_unit(value)
+    text = format_duration(value, digits, unit)
+    if _is_number(hw):
+        text += " ± ∞" if math.isinf(hw) else f" ± {format_duration(hw, digits, unit)}"
+    return text
+
+
+def fmt_metric(metric: str, value: float, hw: float | None, digits: int = 1,
+               unit: str | None = None) -> str:
+    """A metric's value ± half-width as its kind reads: a duration with its unit (``unit``,
+    else its own), a share as a percentage, a count as a number."""
+    if is_duration_metric(metric):
+        return fmt_duration_ci(value, hw, digits, unit)
+    return fmt_ci(value, hw, digits, metric in _PCT_METRICS)
+
+
+def _fmt_difference(metric: str, diff: float, lo: float, hi: float, digits: int,
+                    unit: str | None = None) -> str:
+    """A paired difference and its CI, ``+3.2d [1.0d, 5.4d]`` (one unit for all three)."""
+    if is_duration_metric(metric):
+        unit = unit or duration_unit(max(abs(diff), abs(lo), abs(hi)))
+        sign = "+" if diff >= 0 else ""
+        return (f"{sign}{format_duration(diff, digits, unit)} [{format_duration(lo, digits, unit)}"
+                f", {format_duration(hi, digits, unit)}]")
+    scale = 100 if metric in _PCT_METRICS else 1
+    return f"{diff * scale:+,.{digits}f} [{lo * scale:,.{digits}f}, {hi * scale:,.{digits}f}]"
+
+
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """``summary.csv``'s response-time metrics as a table of ``value ± half-width`` strings
     (the measures are shown by ``measures_display``)."""
@@ -53,8 +106,7 @@ def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
             if m not in r:
                 continue
             digits = 0 if m in ("n", "censored") else 1
-            row[METRIC_LABELS.get(m, m)] = fmt_ci(r[m], r.get(f"{m}_hw"), digits,
-                                                  m in _PCT_METRICS)
+            row[label(m, METRIC_LABELS)] = fmt_metric(m, r[m], r.get(f"{m}_hw"), digits)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -63,18 +115,20 @@ def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
     data = table[table["case_type"] == "ALL"]
     rows = []
     for metric, g in data.groupby("metric", sort=False):
-        pct = metric in _PCT_METRICS
         digits = 0 if metric in ("n", "censored") else 1
-        row = {"metric": LABELS.get(metric, metric)}
+        row = {"metric": label(metric)}
+        # One unit per row, the first scenario's, so a row reads across without conversion.
+        first = g["value"].iloc[0]
+        unit = (duration_unit(first) if is_duration_metric(metric) and _is_number(first)
+                and math.isfinite(first) else None)
         for _, r in g.iterrows():
-            row[str(r["scenario"])] = fmt_ci(r["value"], r.get("value_hw"), digits, pct)
+            row[str(r["scenario"])] = fmt_metric(metric, r["value"], r.get("value_hw"), digits,
+                                                 unit)
             if r["scenario"] != r.get("baseline", None):
                 lo, hi = r.get("diff_lo"), r.get("diff_hi")
-                scale = 100 if pct else 1
+                finite = all(pd.notna(x) and math.isfinite(x) for x in (r.get("diff"), lo, hi))
                 row[f"Δ {r['scenario']}"] = (
-                    f"{r['diff'] * scale:+,.{digits}f} [{lo * scale:,.{digits}f}, "
-                    f"{hi * scale:,.{digits}f}]" if pd.notna(r.get("diff")) and pd.notna(lo)
-                    else "–")
+                    _fmt_difference(metric, r["diff"], lo, hi, digits, unit) if finite else "–")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -88,8 +142,7 @@ def _sweep_display(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             m = r["metric"]
             if m in ("n", "censored"):
                 continue
-            row[LABELS.get(m, m)] = fmt_ci(r["value"], r.get("value_hw"), 1,
-                                           m in _PCT_METRICS)
+            row[label(m)] = fmt_metric(m, r["value"], r.get("value_hw"), 1)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -138,8 +191,7 @@ def unit_display(units: pd.DataFrame, by: str) -> pd.DataFrame:
             if m not in r:
                 continue
             digits = 0 if m == "n" else (2 if m == "bounces_per_case" else 1)
-            row[UNIT_METRIC_LABELS.get(m, m)] = fmt_ci(r[m], r.get(f"{m}_hw"), digits,
-                                                       m in _PCT_METRICS)
+            row[label(m, UNIT_METRIC_LABELS)] = fmt_metric(m, r[m], r.get(f"{m}_hw"), digits)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -187,6 +239,13 @@ def _figures_in(folder: Path, label: str) -> list[Figure]:
     return [png_figure(p, f"{label}: {p.stem.replace('_', ' ')}") for p in figs]
 
 
+def _window(window) -> str:
+    """Little's-law window ``[start, end]`` in hours, as durations from the start of the run."""
+    if isinstance(window, list | tuple) and all(isinstance(x, int | float) for x in window):
+        return " to ".join(format_duration(float(x)) for x in window)
+    return show(window)
+
+
 def _little_table(runs: list[RunFolder]) -> pd.DataFrame:
     rows = []
     for r in runs:
@@ -196,7 +255,7 @@ def _little_table(runs: list[RunFolder]) -> pd.DataFrame:
                          "λW (reported rate × mean stay)": f"{little['lambda_W']:.2f}",
                          "largest relative gap (edge effects)": f"{little.get('max_rel_gap', float('nan')):.2%}",
                          "exact identity, largest error": f"{little.get('max_identity_gap', float('nan')):.1e}",
-                         "window (h)": show(little.get("window"))})
+                         "window": _window(little.get("window"))})
     return pd.DataFrame(rows)
 
 
