@@ -13,7 +13,7 @@ from sim.report.html import render
 from sim.report.logic import logic_section
 from sim.report.method import experimentation_section, implementation_section
 from sim.report.overview import objectives_section, scenarios_section
-from sim.report.results import results_section
+from sim.report.results import key_results_section, results_section
 from sim.report.scenario_files import find_scenario_files
 
 STRESS_DES = ("Monks T, Currie CSM, Onggo BS, Robinson S, Kunc M, Taylor SJE (2019). "
@@ -21,17 +21,21 @@ STRESS_DES = ("Monks T, Currie CSM, Onggo BS, Robinson S, Kunc M, Taylor SJE (20
               "STRESS guidelines. Journal of Simulation 13(1): 55-67 (online 2018).")
 
 
-def render_report(study: Study, files: dict[str, Path]) -> str:
+def render_report(study: Study, files: dict[str, Path], root: Path | None = None) -> str:
     """The HTML page of a study; ``files`` maps scenario names to their YAML files (for the
-    comments of the data section, see ``find_scenario_files``)."""
+    comments of the data section, see ``find_scenario_files``); ``root`` is the folder the
+    page is written to (its links to the CSV files are relative to it; default the study's
+    folder)."""
+    root = root or study.folder
     title = {"run": f"Run: {study.runs[0].name}",
              "compare": "Comparison: " + " vs ".join(r.name for r in study.runs),
              "sweep": f"Sweep of {study.manifest.get('base', '')}"}[study.kind]
     sections = [objectives_section(study), scenarios_section(study), logic_section(study),
                 data_section(study, files), experimentation_section(study),
-                implementation_section(study), results_section(study)]
+                implementation_section(study), results_section(study, root)]
     return str(render("report.html.j2", title=title, folder=str(study.folder),
-                      reference=STRESS_DES, sections=sections))
+                      reference=STRESS_DES, key_results=key_results_section(study, root),
+                      sections=sections))
 
 
 def build_report(folder: str | Path, out: str | Path | None = None,
@@ -43,12 +47,12 @@ def build_report(folder: str | Path, out: str | Path | None = None,
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     except (OSError, ValueError):
         manifest = {}
+    path = Path(out) if out else Path(folder) / "report.html"
     if isinstance(manifest, dict) and manifest.get("kind") in DESIGN_KINDS:
         text = design_report(Path(folder), manifest)
     else:
         study = read_study(folder)
         files = find_scenario_files(study, scenario_files)
-        text = render_report(study, files)
-    path = Path(out) if out else Path(folder) / "report.html"
+        text = render_report(study, files, path.resolve().parent)
     path.write_text(text, encoding="utf-8")
     return path

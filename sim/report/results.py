@@ -5,27 +5,29 @@ them), capacity, pool utilisation and the Little's-law check."""
 from __future__ import annotations
 
 import math
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
-from urllib.parse import quote
 
 import pandas as pd
 
 from sim.analysis.measures import MEASURE_LABELS, MEASURES, SatisfactionModel
 from sim.analysis.summary import ALL, METRIC_LABELS, METRICS
 from sim.analysis.tables import UNIT_METRIC_LABELS
+from sim.report.captions import CaptionContext, figure_caption
 from sim.report.folders import RunFolder, Study
-from sim.report.html import Figure, Markup, Table, png_figure, render, table
+from sim.report.html import Figure, Link, Markup, Table, link, png_figure, render, table
 from sim.scenario.diff import show
 from sim.scenario.units import duration_unit, format_duration
 
 LABELS = METRIC_LABELS | MEASURE_LABELS
 """Every metric of ``summary.csv``, ``comparison.csv`` and ``sweep.csv`` in words."""
 
-LINKED_FILES = ("streets.csv", "departments.csv", "capacity.csv", "backlog.csv")
-"""The tables of a run folder the report links to rather than shows in full."""
+LINKED_FILES = ("streets.csv", "departments.csv", "capacity.csv", "backlog.csv",
+                "reports.csv", "pools.csv", "summary.csv")
+"""The tables of a run folder the report links to (besides the tables it shows)."""
+
+STUDY_FILES = ("comparison.csv", "sweep.csv", "manifest.json")
+"""The files of a study folder (and a run's manifest) the report links to."""
 
 
 def fmt_ci(value: float, hw: float | None, digits: int = 2, pct: bool = False) -> str:
@@ -215,28 +217,12 @@ def capacity_display(capacity: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-class Link(NamedTuple):
-    """A file of the result folder: its name and its address relative to the report."""
-
-    name: str
-    href: str
-
-
-def _links(run: RunFolder, root: Path) -> list[Link]:
-    """The ``LINKED_FILES`` of a run folder, addressed from ``root`` (the study folder, where
-    ``report.html`` is written by default)."""
-    out = []
-    for name in LINKED_FILES:
-        path = run.path / name
-        if path.exists():
-            relative = Path(os.path.relpath(path, root)).as_posix()
-            out.append(Link(relative, quote(relative)))
-    return out
-
-
-def _figures_in(folder: Path, label: str) -> list[Figure]:
-    figs = sorted((folder / "figures").glob("*.png")) if (folder / "figures").exists() else []
-    return [png_figure(p, f"{label}: {p.stem.replace('_', ' ')}") for p in figs]
+def figures_in(folder: Path, context: CaptionContext, kind: str = "run") -> list[Figure]:
+    """The PNG figures of ``folder/figures/`` (or of ``folder`` itself where a command writes
+    its figure there), each with a caption saying what it shows."""
+    where = folder / "figures" if (folder / "figures").is_dir() else folder
+    return [png_figure(p, figure_caption(p.stem, context, kind))
+            for p in sorted(where.glob("*.png"))]
 
 
 def _window(window) -> str:
@@ -272,10 +258,10 @@ class _RunResults:
     departments: Table | None = None
     streets: Table | None = None
     capacity: Table | None = None
-    links: list[Link] | None = None
+    links: list[Link] = field(default_factory=list)
 
 
-def _pools_table(pools: pd.DataFrame) -> Table:
+def _pools_table(pools: pd.DataFrame, csv: Link | None) -> Table:
     pools = pools[pools["kind"] != "dispatch"] if len(pools) > 40 else pools
     show_cols = [c for c in ("pool", "kind", "staff", "served", "busy_hours", "utilisation")
                  if c in pools]
@@ -285,42 +271,87 @@ def _pools_table(pools: pd.DataFrame) -> Table:
     for c in ("served", "busy_hours"):
         if c in p:
             p[c] = p[c].map(lambda v: f"{v:,.0f}")
-    return table(p, numeric=("staff", "served", "busy_hours", "utilisation"))
+    return table(p, numeric=("staff", "served", "busy_hours", "utilisation"), csv=csv)
 
 
-def results_section(study: Study) -> Markup:
+@dataclass
+class KeyResults:
+    """What a reader looks for first: the study's main table (the comparison, the sweep, or a
+    run's summary), Beijing's measures per scenario, and the study's own figures."""
+
+    comparison: Table | None
+    sweep: Table | None
+    measures: Table | None
+    figures: list[Figure]
+    confidence: str
+    baseline: str
+
+
+def key_results(study: Study, root: Path) -> KeyResults:
+    """The key results of a run, compare or sweep folder, tables linked from ``root``."""
     conf = study.manifest.get("confidence", study.runs[0].manifest.get("confidence", 0.95))
     has_table = study.table is not None and len(study.table) > 0
-    comparison = (table(_comparison_display(study.table, conf))
+    comparison = (table(_comparison_display(study.table, conf),
+                        csv=link(study.folder / "comparison.csv", root))
                   if study.kind == "compare" and has_table else None)
-    sweep = (table(_sweep_display(study.table, list(study.manifest.get("vary", {}))))
+    sweep = (table(_sweep_display(study.table, list(study.manifest.get("vary", {}))),
+                   csv=link(study.folder / "sweep.csv", root))
              if study.kind == "sweep" and has_table else None)
-    study_figures = (_figures_in(study.folder, "comparison" if comparison is not None else "sweep")
-                     if comparison is not None or sweep is not None else [])
-    runs = [_run_results(r, study.folder) for r in (study.runs if study.kind != "sweep" else [])]
+    context = CaptionContext(confidence=f"{conf:.0%}", baseline=study.runs[0].name,
+                             x_key=next(iter(study.manifest.get("vary", {})), ""))
+    figures = figures_in(study.folder, context, study.kind) if study.kind != "run" else []
     overview = _measures_overview(study.runs)
-    return render("results.html.j2", confidence=f"{conf:.0%}", baseline=study.runs[0].name,
-                  comparison=comparison, sweep=sweep, study_figures=study_figures, runs=runs,
-                  measures=table(overview) if len(overview) else None,
+    measures_csv = (link(study.folder / "comparison.csv", root) if study.kind == "compare"
+                    else link(study.runs[0].path / "summary.csv", root))
+    return KeyResults(comparison, sweep,
+                      table(overview, csv=measures_csv) if len(overview) else None,
+                      figures, f"{conf:.0%}", study.runs[0].name)
+
+
+def key_results_section(study: Study, root: Path) -> Markup:
+    """The key results, at the top of the page (before the STRESS-DES sections)."""
+    key = key_results(study, root)
+    run = _run_results(study.runs[0], root, key.confidence) if study.kind == "run" else None
+    return render("key_results.html.j2", kind=study.kind, key=key, run=run)
+
+
+def results_section(study: Study, root: Path | None = None) -> Markup:
+    """Section 7: the key results again in full context, then each scenario's tables and
+    figures (folded, so the page stays readable with many scenarios), and Little's law."""
+    root = root or study.folder
+    key = key_results(study, root)
+    runs = [_run_results(r, root, key.confidence)
+            for r in (study.runs if study.kind != "sweep" else [])]
+    little = _little_table(study.runs)
+    return render("results.html.j2", kind=study.kind, key=key, runs=runs,
                   satisfaction=SatisfactionModel(),   # the model every run folder uses
-                  little=table(_little_table(study.runs)))
+                  little=table(little), little_source=[
+                      x for x in (link(r.path / STUDY_FILES[2], root) for r in study.runs) if x])
 
 
-def _optional(frame: pd.DataFrame | None, display, *args) -> Table | None:
+def _optional(frame: pd.DataFrame | None, display, csv: Link | None, *args) -> Table | None:
     """``display(frame, *args)`` as a table; None where the file is missing or empty."""
     if frame is None or frame.empty:
         return None
     shown = display(frame, *args)
-    return table(shown) if len(shown) else None
+    return table(shown, csv=csv) if len(shown) else None
 
 
-def _run_results(r: RunFolder, root: Path) -> _RunResults:
+def _run_results(r: RunFolder, root: Path, confidence: str) -> _RunResults:
+    def csv(name: str) -> Link | None:
+        return link(r.path / name, root)
+
+    context = CaptionContext(name=r.name, confidence=confidence)
     return _RunResults(
-        r.name, table(summary_display(r.summary)) if r.summary is not None else None,
-        _pools_table(r.pools) if r.pools is not None and len(r.pools) else None,
-        _figures_in(r.path, r.name),
-        measures=_optional(r.summary, measures_display, "case_type"),
-        departments=_optional(r.departments, unit_display, "department"),
-        streets=_optional(r.streets, unit_display, "street"),
-        capacity=_optional(r.capacity, capacity_display),
-        links=_links(r, root))
+        r.name,
+        table(summary_display(r.summary), csv=csv("summary.csv"))
+        if r.summary is not None else None,
+        _pools_table(r.pools, csv("pools.csv")) if r.pools is not None and len(r.pools)
+        else None,
+        figures_in(r.path, context),
+        measures=_optional(r.summary, measures_display, csv("summary.csv"), "case_type"),
+        departments=_optional(r.departments, unit_display, csv("departments.csv"),
+                              "department"),
+        streets=_optional(r.streets, unit_display, csv("streets.csv"), "street"),
+        capacity=_optional(r.capacity, capacity_display, csv("capacity.csv")),
+        links=[x for x in (csv(name) for name in LINKED_FILES) if x])
