@@ -64,8 +64,8 @@ def _compare_diffs(c: CaptionContext) -> str:
 def _city_ecdf(c: CaptionContext) -> str:
     return (f"{c.name}: response time over the whole city, ALL (thick black) and each case "
             "type. x: response time (hours, log scale); y: share of cases resolved within that "
-            "time (warm-up excluded; from merged histograms). No deadline is drawn: the types' "
-            "deadlines differ (see the case types table).")
+            "time (warm-up excluded; from merged histograms). No deadline is drawn: the case "
+            "types' deadlines differ.")
 
 
 def _districts(c: CaptionContext) -> str:

@@ -86,7 +86,7 @@ def fmt_metric(metric: str, value: float, hw: float | None, digits: int = 1,
     return fmt_ci(value, hw, digits, metric in _PCT_METRICS)
 
 
-def _fmt_difference(metric: str, diff: float, lo: float, hi: float, digits: int,
+def format_difference(metric: str, diff: float, lo: float, hi: float, digits: int,
                     unit: str | None = None) -> str:
     """A paired difference and its CI, ``+3.2d [1.0d, 5.4d]`` (one unit for all three)."""
     if is_duration_metric(metric):
@@ -130,7 +130,7 @@ def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
                 lo, hi = r.get("diff_lo"), r.get("diff_hi")
                 finite = all(pd.notna(x) and math.isfinite(x) for x in (r.get("diff"), lo, hi))
                 row[f"Δ {r['scenario']}"] = (
-                    _fmt_difference(metric, r["diff"], lo, hi, digits, unit) if finite else "–")
+                    format_difference(metric, r["diff"], lo, hi, digits, unit) if finite else "–")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -101,6 +101,9 @@ def is_duration_path(path: str, model: type = Scenario) -> bool:
 def value_text(path: str, value: Any) -> str:
     """A resolved value as the report shows it: a duration with its unit (``28d``, ``10min``;
     a ``street_defaults`` field as the streets' field), anything else compact (``show``)."""
+    if isinstance(value, dict) and "kind" in value:
+        return describe_distribution({k: v for k, v in value.items() if v is not None},
+                                     "working days" if path.endswith("_working_days") else "h")
     schema_path = re.sub(r"^street_defaults\.", "streets.*.", path)
     if (isinstance(value, int | float) and not isinstance(value, bool)
             and is_duration_path(schema_path)):
