@@ -156,7 +156,7 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
             + ("the teams work side by side and each leaves when its part is done"
                if wh.joint_work == "max" else "the teams do every part together")
             + f"; a department with nobody free {format_duration(wh.joint_wait_limit)} after "
-            "the whistle is absent and whistled again on its own. Bouncing is multiplied by {wh.bounce_factor:g} under the "
+            f"the whistle is absent and whistled again on its own. Bouncing is multiplied by {wh.bounce_factor:g} under the "
             "street's assessment power. "
             + (f"The street verifies every result ({describe_distribution(wh.verification.time)}); "
                "an unsolved case goes back to triage (closed loop)."
