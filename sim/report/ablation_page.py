@@ -12,7 +12,7 @@ import pandas as pd
 from sim.report.captions import CaptionContext
 from sim.report.html import link, table
 from sim.report.page import PageSection, Titled, implementation_rows, render_page
-from sim.report.results import figures_in, format_difference, label
+from sim.report.results import difference_cell, figures_in, format_difference, label
 
 DIRECTIONS = {"total": "total", "off": "off in turn", "on": "on alone"}
 
@@ -26,9 +26,10 @@ def _effects(frame: pd.DataFrame) -> pd.DataFrame:
         row = rows.setdefault(key, {"part": key[0], "effect": key[1]})
         values = [r["effect"], r["ci_low"], r["ci_high"]]
         finite = all(isinstance(v, int | float) and math.isfinite(v) for v in values)
-        text = format_difference(str(r["metric"]), *values, 1) if finite else "–"
-        row[label(str(r["metric"]))] = text + (" *" if str(r.get("significant")) == "True"
-                                               else "")
+        star = " *" if str(r.get("significant")) == "True" else ""
+        row[label(str(r["metric"]))] = (
+            difference_cell(format_difference(str(r["metric"]), *values, 1), star)
+            if finite else "–")
     return pd.DataFrame(list(rows.values()))
 
 

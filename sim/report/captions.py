@@ -40,7 +40,7 @@ def _run_hist(c: CaptionContext) -> str:
 
 
 def _backlog(c: CaptionContext) -> str:
-    return (f"{c.name}: the backlog over the run. x: day of the run; y: open cases "
+    return (f"{c.name}: backlog over the run. x: day of the run; y: open cases "
             "(time-average over each day). Line: the mean across replications; band: its "
             f"{c.confidence} confidence interval; grey: the warm-up, left out of the statistics.")
 

@@ -40,7 +40,8 @@ def render(template: str, **context: Any) -> Markup:
 
 class Segment(NamedTuple):
     """A piece of text and how it is highlighted: ``""`` plain, ``"src"`` a cited source,
-    ``"assume"`` an ASSUMPTION (the CSS classes of the style sheet)."""
+    ``"assume"`` an ASSUMPTION, ``"ci"`` a confidence interval on a line of its own (the CSS
+    classes of the style sheet)."""
 
     text: str
     kind: str = ""
@@ -97,11 +98,13 @@ class Table:
 def table(frame: pd.DataFrame, numeric: Iterable[str] = (),
           highlighted: Iterable[str] = (), csv: Link | None = None) -> Table:
     """A DataFrame as a ``Table``: every cell as text; the cells of ``highlighted`` columns as
-    segments with their sources and ASSUMPTIONs marked (see ``tag_sources``)."""
+    segments with their sources and ASSUMPTIONs marked (see ``tag_sources``); a cell that is
+    already a list of ``Segment`` as it is."""
     highlighted = set(highlighted)
     columns = [str(c) for c in frame.columns]
-    rows = [[tag_sources(str(v)) if c in highlighted else str(v) for c, v in zip(
-        columns, values, strict=True)] for values in frame.itertuples(index=False, name=None)]
+    rows = [[v if isinstance(v, list) else tag_sources(str(v)) if c in highlighted else str(v)
+             for c, v in zip(columns, values, strict=True)]
+            for values in frame.itertuples(index=False, name=None)]
     return Table(columns, rows, frozenset(str(c) for c in numeric), csv)
 
 

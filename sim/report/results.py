@@ -15,7 +15,17 @@ from sim.analysis.summary import ALL, METRIC_LABELS, METRICS
 from sim.analysis.tables import UNIT_METRIC_LABELS
 from sim.report.captions import CaptionContext, figure_caption
 from sim.report.folders import RunFolder, Study
-from sim.report.html import Figure, Link, Markup, Table, link, png_figure, render, table
+from sim.report.html import (
+    Figure,
+    Link,
+    Markup,
+    Segment,
+    Table,
+    link,
+    png_figure,
+    render,
+    table,
+)
 from sim.scenario.diff import show
 from sim.scenario.units import duration_unit, format_duration
 
@@ -98,6 +108,15 @@ def format_difference(metric: str, diff: float, lo: float, hi: float, digits: in
     return f"{diff * scale:+,.{digits}f} [{lo * scale:,.{digits}f}, {hi * scale:,.{digits}f}]"
 
 
+def difference_cell(text: str, mark: str = "") -> list[Segment]:
+    """``+3.2d [1.0d, 5.4d]`` as two segments, the interval on a line of its own, so that a
+    comparison of several scenarios fits the page without breaking a number; ``mark`` follows
+    the value (`` *`` for a significant effect)."""
+    value, _, interval = text.partition(" [")
+    return ([Segment(value + mark), Segment("[" + interval, "ci")] if interval
+            else [Segment(text + mark)])
+
+
 def summary_display(summary: pd.DataFrame) -> pd.DataFrame:
     """``summary.csv``'s response-time metrics as a table of ``value ± half-width`` strings
     (the measures are shown by ``measures_display``)."""
@@ -130,7 +149,8 @@ def _comparison_display(table: pd.DataFrame, confidence: float) -> pd.DataFrame:
                 lo, hi = r.get("diff_lo"), r.get("diff_hi")
                 finite = all(pd.notna(x) and math.isfinite(x) for x in (r.get("diff"), lo, hi))
                 row[f"Δ {r['scenario']}"] = (
-                    format_difference(metric, r["diff"], lo, hi, digits, unit) if finite else "–")
+                    difference_cell(format_difference(metric, r["diff"], lo, hi, digits, unit))
+                    if finite else "–")
         rows.append(row)
     return pd.DataFrame(rows)
 
