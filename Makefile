@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench notebook clean
+.PHONY: install demo test lint bench notebook screenshots clean
 
 install: $(STAMP)
 
@@ -35,6 +35,15 @@ lint: install
 bench: install
 	$(PY) benchmarks/bench.py
 	$(PY) benchmarks/cli_startup.py
+
+# The report of a small four-scenario comparison, drawn by headless Chromium (PNGs to look at,
+# and the page height). Short runs (--set): the page, not the numbers, is what is looked at.
+screenshots: install
+	$(VENV)/bin/govsim compare scenarios/baseline.yaml scenarios/whistle.yaml scenarios/sinking.yaml \
+	    scenarios/combined.yaml --reps 3 --seed 1 --out results/demo-compare --force --quiet \
+	    --set simulation.horizon=28d --set simulation.warmup=7d
+	$(VENV)/bin/govsim report results/demo-compare
+	$(PY) benchmarks/report_screenshots.py results/demo-compare/report.html --out results/screenshots
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

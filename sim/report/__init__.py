@@ -1,4 +1,4 @@
-"""A study report: one self-contained HTML file for the result folder of a run, compare or sweep.
+"""A study report: one self-contained HTML file for any result folder govsim writes.
 
 ``build_report(folder)`` writes ``folder/report.html`` (figures embedded as base64 PNGs, styles
 inline, no network access needed). The page is rendered by jinja2 templates with autoescaping
@@ -12,20 +12,27 @@ discrete-event simulation studies (Monks et al., 2018, *Journal of Simulation* 1
 3. logic: a description of the case flow, generated from the scenario itself so it cannot drift
    from what was simulated;
 4. data and assumptions: every documented parameter with the comment of the scenario file that
-   sets it (its source, or ASSUMPTION), read from the YAML files by a small line-based reader;
+   sets it (its source, or ASSUMPTION), read from the YAML files with ruamel.yaml;
 5. experimentation: replications, warm-up, run length, seeds, common random numbers;
 6. implementation: package versions, git commit, command, timings (from ``manifest.json``);
-7. results: tables with confidence intervals, the figures, pool utilisation, Little's law.
+7. results: tables with confidence intervals (each linked to its CSV), the figures with
+   captions saying what they show (each scenario's folded), pool utilisation, Little's law.
+
+The key results (the comparison, the sweep or the run's summary) come first, above section 1.
+A ``govsim city`` or ``govsim ablate`` folder gets a page of its own (``city_page``,
+``ablation_page``), and so does a sensitivity or robustness folder (``design``).
 
 Modules, in the order the report is made:
 
 ``folders``         read a run, compare or sweep folder (manifests, tables) into a ``Study``
 ``scenario_files``  find the YAML file each scenario was loaded from
-``comments``        read a YAML file's comments by key path
+``comments``        read a YAML file's comments by key path (ruamel.yaml)
 ``text``, ``flow``  values in words; the case flow generated from a scenario
 ``html``            the template environment and what templates draw (tables, highlighted
                     text, embedded figures); ``templates/`` the page, its sections and style
 ``overview`` (1-2), ``logic`` (3), ``data`` (4), ``method`` (5-6), ``results`` (7): the sections
+``captions``        what each figure shows
+``city_page``, ``ablation_page``, ``page``, ``design``: the pages of the other folder kinds
 ``document``        the whole page, and ``build_report`` that writes it
 """
 

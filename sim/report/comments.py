@@ -1,56 +1,30 @@
 """The comments of a scenario YAML file, keyed by key path, for the data-and-assumptions section.
 
-The YAML loader drops comments, yet they are where a scenario file documents its values (a
-source such as ``[D§4]``, or ``ASSUMPTION``). A small line-based reader recovers them: it knows
-indentation, quotes and block scalars, and nothing more.
+The scenario loader (PyYAML) drops comments, yet they are where a scenario file documents its
+values (a source such as ``[D§4]``, or ``ASSUMPTION``). ruamel.yaml's round-trip parser keeps
+them, each with its line and column, so quotes, flow lists and block scalars are a parser's
+business, not ours. What ruamel does not decide is which key a comment *documents*: it files
+every comment under the key just before it, so the comment written above ``horizon`` arrives
+with the key above that. ``read_yaml_comments`` walks the parsed file in document order and
+applies the rules a reader of the file would:
+
+* a comment at the end of a key's line belongs to that key, and so do the comment lines below
+  it whose ``#`` is in the same column (a long comment continued);
+* other comment lines belong to the next key (a comment written above its key);
+* comment lines before the first key, and those separated from it by a blank line, are the
+  file's header.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NamedTuple
 
-import yaml
-
-# A mapping key and the rest of its line: a quoted key, or a plain one (any text up to the first
-# ": " that does not start with a YAML indicator), so that names of any characters are found.
-_KEY = re.compile(r"""^(\s*)("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"\[\]{},&*!|>%@`-][^#]*?"""
-                  r"""|-[^\s#][^#]*?)\s*:(?:\s+|$)(.*)$""")
-
-
-def _trailing_comment(text: str) -> tuple[str, str, int]:
-    """Split ``value  # comment`` (a ``#`` outside quotes, after a space) into its two parts;
-    the third is the position of the ``#`` (-1 without a comment).
-
-    A quote opens a quoted scalar only where one can start (at the beginning, or after ``[``,
-    ``{``, ``,`` or ``:``), so the apostrophe of ``it's`` does not hide a comment; inside double
-    quotes a backslash escapes the next character."""
-    quote = None
-    escaped = False
-    for i, ch in enumerate(text):
-        if quote:
-            if escaped:
-                escaped = False
-            elif ch == "\\" and quote == '"':
-                escaped = True
-            elif ch == quote:
-                quote = None
-        elif ch in "\"'" and text[:i].rstrip()[-1:] in ("", "[", "{", ",", ":"):
-            quote = ch
-        elif ch == "#" and (i == 0 or text[i - 1].isspace()):
-            return text[:i].rstrip(), text[i + 1:].strip(), i
-    return text.rstrip(), "", -1
-
-
-def _key_name(text: str) -> str:
-    """A key as written (``name``, ``"a: b"``, ``'it''s'``) as the string it stands for."""
-    if text[:1] in "\"'":
-        try:
-            return str(yaml.safe_load(text))
-        except yaml.YAMLError:
-            return text.strip("\"'")
-    return text.strip()
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 
 @dataclass
@@ -63,81 +37,156 @@ class YamlComments:
     extends: str | None
 
 
-def read_yaml_comments(path: str | Path) -> YamlComments:
-    """Comments of a YAML file keyed by key path (``departments.housing.staff``).
+class _Event(NamedTuple):
+    """One step of a file in document order: a key (``kind`` "key", ``text`` its path), a
+    comment at the end of a line ("end"), a comment on a line of its own ("line", ``column``
+    its ``#``) or a blank line ("blank")."""
 
-    A comment at the end of a key's line, and the comment lines just above it, belong to that
-    key; a comment line whose ``#`` is in the same column as the ``#`` of the line above
-    continues that comment. The comment lines at the top of the file (before the first key) are
-    its header. Block scalars (``description: >-``) are skipped. Good enough for scenario files
-    written by hand; it does not pretend to be a YAML parser (the values come from the resolved
-    scenario).
-    """
+    kind: str
+    text: str = ""
+    column: int = -1
+
+
+def _token_events(token: Any, lines: list[str], whole_lines: bool) -> Iterator[_Event]:
+    """The comment lines and blank lines one ruamel comment token stands for.
+
+    A token after a value runs from the end of that value's line to the next key (``"# a\n  #
+    b\n\n"``, or ``"\n  # b\n"`` when the line has no comment); a token of ``whole_lines``
+    is one or more lines of their own (``"\n"`` is a blank line). Only a token's first line
+    has a known position, which tells whether it ends a line of data."""
+    value: str = token.value
+    pieces = value.split("\n")[:-1]   # the text after the last newline is the next key's line
+    first = True
+    if value.startswith("\n") and not whole_lines:   # the end of the line of data before it
+        pieces, first = pieces[1:], False
+    for piece in pieces:
+        text = piece.strip()
+        if not text:
+            yield _Event("blank")
+        elif first:
+            line = lines[token.start_mark.line] if token.start_mark.line < len(lines) else ""
+            ends_data = bool(line[:token.start_mark.column].strip())
+            yield _Event("end" if ends_data else "line", text[1:].strip(),
+                         token.start_mark.column)
+        else:
+            yield _Event("line", text[1:].strip(), len(piece) - len(piece.lstrip()))
+        first = False
+
+
+def _tokens(entry: Any) -> Iterator[Any]:
+    """The comment tokens of one ruamel comment slot (``None``, a token or a list of them)."""
+    if entry is None:
+        return
+    for item in entry if isinstance(entry, list) else [entry]:
+        if isinstance(item, list):
+            yield from _tokens(item)
+        elif item is not None and hasattr(item, "value"):
+            yield item
+
+
+def _slot_events(slots: list, which: range, lines: list[str]) -> Iterator[_Event]:
+    """The events of some of the four comment slots ruamel keeps per key or item: 0 and 1 the
+    lines before it, 2 the end of its line and the lines after its value, 3 the lines between
+    a key and its block collection's first item."""
+    for i in which:
+        if i < len(slots):
+            for token in _tokens(slots[i]):
+                yield from _token_events(token, lines, whole_lines=i != 2)
+
+
+def _is_collection(node: Any) -> bool:
+    return isinstance(node, CommentedMap | CommentedSeq)
+
+
+def _flow_comments(node: Any, lines: list[str]) -> Iterator[_Event]:
+    """Every comment inside a flow collection (``{kind: …, mean: …}``, ``[a, b]``), without its
+    keys: a comment there documents the key that holds the collection."""
+    if not _is_collection(node):
+        return
+    for key in (node.keys() if isinstance(node, CommentedMap) else range(len(node))):
+        yield from _flow_comments(node[key], lines)
+        yield from _slot_events(node.ca.items.get(key, []), range(4), lines)
+
+
+def _node_events(node: Any, prefix: str, lines: list[str]) -> Iterator[_Event]:
+    """Keys and comments of a parsed block mapping or sequence, in document order."""
+    if isinstance(node, CommentedMap):
+        keys: list[Any] = list(node.keys())
+    elif isinstance(node, CommentedSeq):
+        keys = list(range(len(node)))
+    else:
+        return
+    for key in keys:
+        slots = node.ca.items.get(key, [])
+        yield from _slot_events(slots, range(2), lines)
+        if isinstance(node, CommentedMap):
+            path = f"{prefix}.{key}" if prefix else str(key)
+            yield _Event("key", path)
+        else:
+            path = f"{prefix}[{key}]"
+        value = node[key]
+        if _is_collection(value) and not value.fa.flow_style():
+            # The end of the key's line and the lines above the first item, then the items.
+            yield from _slot_events(slots, range(2, 4), lines)
+            yield from _node_events(value, path, lines)
+        else:
+            # A scalar or a flow collection ends on its own lines: its comments follow it.
+            yield from _flow_comments(value, lines)
+            yield from _slot_events(slots, range(2, 4), lines)
+
+
+def _events(data: Any, lines: list[str]) -> Iterator[_Event]:
+    if _is_collection(data) and data.ca.comment:
+        for token in _tokens(data.ca.comment[1:]):   # [0] repeats a parent key's comment
+            yield from _token_events(token, lines, whole_lines=True)
+    yield from _node_events(data, "", lines)
+
+
+def _parse(text: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = True   # the loader reports duplicates; here, read what is there
+    return yaml.load(text)
+
+
+def read_yaml_comments(path: str | Path) -> YamlComments:
+    """Comments of a YAML file keyed by key path (``departments.housing.staff``), and its header.
+
+    A file that does not parse has no comments to show (the loader reports why it does not
+    parse); the report then shows the resolved values alone."""
     path = Path(path)
-    lines = path.read_text(encoding="utf-8").splitlines()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = _parse(text)
+    except (YAMLError, ValueError):
+        return YamlComments(path, "", {}, None)
+    lines = text.splitlines()
     header: list[str] = []
     pending: list[str] = []
     by_key: dict[str, str] = {}
-    stack: list[tuple[int, str]] = []
-    seen_key = False
-    block_indent: int | None = None
-    last_path: str | None = None
-    # The column of the "#" of the previous line's trailing comment (-1: none).
-    comment_column = -1
-    extends = None
-
-    def add_to_last(comment: str) -> None:
-        if comment and last_path:
-            by_key[last_path] = (by_key.get(last_path, "") + " " + comment).strip()
-
-    for line in lines:
-        stripped = line.strip()
-        indent = len(line) - len(line.lstrip())
-        if block_indent is not None:
-            if not stripped or indent > block_indent:
-                continue
-            block_indent = None
-        if not stripped:
-            if not seen_key and pending:
-                header += pending + [""]
-            pending = []
-            comment_column = -1
-            continue
-        if stripped.startswith("#"):
-            if indent == comment_column:
-                add_to_last(stripped[1:].strip())
-            else:
-                pending.append(stripped[1:].strip())
-                comment_column = -1
-            continue
-        match = _KEY.match(line)
-        if not match:
-            # A continuation line (a long flow list); its comment belongs to the last key.
-            _, comment, at = _trailing_comment(stripped)
-            add_to_last(comment)
-            comment_column = indent + at if comment else -1
-            continue
-        if not seen_key and pending and not stack:
-            header += pending
-            pending = []
-        seen_key = True
-        key = _key_name(match.group(2))
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        key_path = ".".join([k for _, k in stack] + [key])
-        value, comment, at = _trailing_comment(match.group(3))
-        comment_column = match.start(3) + at if comment else -1
-        if key_path == "extends":
-            extends = value.strip("\"'")
-        text = " ".join([*pending, comment]).strip()
-        if text:
-            by_key[key_path] = text
-        pending = []
-        last_path = key_path
-        if value.startswith(("|", ">")):
-            block_indent = indent
-        stack.append((indent, key))
-    return YamlComments(path, "\n".join(header).strip(), by_key, extends)
+    last_key: str | None = None
+    continued_column = -1   # the column of the "#" a comment line continues (-1: none)
+    for event in _events(data, lines):
+        if event.kind == "key":
+            if last_key is None and pending:
+                header += pending   # comments right above the first key head the file
+            elif pending:
+                by_key[event.text] = " ".join(pending)
+            pending, last_key, continued_column = [], event.text, -1
+        elif event.kind == "blank":
+            if last_key is None and pending:
+                header += [*pending, ""]
+            pending, continued_column = [], -1
+        elif event.kind == "end" and last_key is not None:
+            by_key[last_key] = (by_key.get(last_key, "") + " " + event.text).strip()
+            continued_column = event.column
+        elif event.column == continued_column and last_key is not None and not pending:
+            by_key[last_key] = (by_key.get(last_key, "") + " " + event.text).strip()
+        elif event.text:
+            pending.append(event.text)
+            continued_column = -1
+    extends = data.get("extends") if isinstance(data, CommentedMap) else None
+    return YamlComments(path, "\n".join(header).strip(), by_key,
+                        str(extends) if isinstance(extends, str) else None)
 
 
 def comment_chain(path: Path) -> list[YamlComments]:

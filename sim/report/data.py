@@ -13,10 +13,10 @@ from typing import Any
 import pandas as pd
 
 from sim.report.comments import YamlComments, comment_chain
-from sim.report.folders import Study
+from sim.report.folders import Study, recorded_overrides
 from sim.report.html import Markup, Segment, Table, render, table, tag_sources
-from sim.report.text import describe_distribution
-from sim.scenario.diff import diff_scenarios, flatten, show
+from sim.report.text import describe_distribution, value_text
+from sim.scenario.diff import diff_scenarios, flatten
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario, resolved_dict
 from sim.scenario.schema import Scenario
@@ -32,17 +32,17 @@ def _node(data: Any, path: str) -> Any:
     return node
 
 
-def node_text(node: Any, unit: str = "h") -> str:
+def node_text(node: Any, unit: str = "h", path: str = "") -> str:
     """A resolved value in words: a distribution described, a small mapping inline, a large
-    one summarised."""
+    one summarised, a duration at key ``path`` with its unit."""
     if isinstance(node, dict) and "kind" in node:
         return describe_distribution({k: v for k, v in node.items() if v is not None}, unit)
     if isinstance(node, dict):
         leaves = flatten(node)
         if len(leaves) > 6:
             return f"({len(leaves)} values: see the logic tables and the full list below)"
-        return "; ".join(f"{k}={show(v)}" for k, v in leaves.items())
-    return show(node)
+        return "; ".join(f"{k}={value_text(f'{path}.{k}', v)}" for k, v in leaves.items())
+    return value_text(path, node)
 
 
 def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFrame:
@@ -57,14 +57,15 @@ def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFram
     for key, (text, source) in documented.items():
         if key.startswith("street_defaults."):
             field_ = key.split(".", 1)[1]
-            values = [node_text(_node(street, field_)) for street in data["streets"].values()]
+            values = [node_text(_node(street, field_), path=f"streets.*.{field_}")
+                      for street in data["streets"].values()]
             value = (values[0] if values and all(v == values[0] for v in values)
                      else "varies by street")
         elif key == "street_defaults":
             value = ""
         else:
             value = node_text(_node(data, key),
-                              "working days" if key.endswith("_working_days") else "h")
+                              "working days" if key.endswith("_working_days") else "h", key)
         if len(value) > 160:
             value = value[:157] + "…"
         rows.append({"key path": key, "resolved value": value, "comment / source": text,
@@ -72,19 +73,21 @@ def parameter_rows(scenario: Scenario, chain: list[YamlComments]) -> pd.DataFram
     return pd.DataFrame(rows, columns=["key path", "resolved value", "comment / source", "file"])
 
 
-def _file_mismatch(path: Path, scenario: Scenario) -> str:
-    """A warning if the file no longer resolves to the scenario that was run."""
+def _file_mismatch(path: Path, scenario: Scenario, overrides: list[str]) -> str:
+    """A warning if the file, with the ``--set`` overrides of the recorded command applied,
+    no longer resolves to the scenario that was run (it was edited since)."""
 
+    applied = f" with the command's --set {', '.join(overrides)}" if overrides else ""
     try:
-        diffs = diff_scenarios(load_scenario(path), scenario)
+        diffs = diff_scenarios(load_scenario(path, overrides), scenario)
     except ScenarioError:
-        return f"{path.name} no longer validates; the values below are the run's."
+        return f"{path.name}{applied} no longer validates; the values below are the run's."
     if not diffs:
         return ""
     paths = ", ".join(d.path for d in diffs[:5]) + (" …" if len(diffs) > 5 else "")
-    return (f"{path.name} now resolves differently from the run in {len(diffs)} key path(s) "
-            f"({paths}): edited since, or changed by --set. The values below are the run's; "
-            "the comments are the file's.")
+    return (f"{path.name}{applied} now resolves differently from the run in {len(diffs)} key "
+            f"path(s) ({paths}): edited since the run. The values below are the run's; the "
+            "comments are the file's.")
 
 
 @dataclass
@@ -114,7 +117,8 @@ def data_section(study: Study, files: dict[str, Path]) -> Markup:
             continue
         chain = comment_chain(path)
         new = [c for c in chain if c.path not in shown_files]
-        mismatch = _file_mismatch(path, r.scenario) if study.kind != "sweep" else ""
+        mismatch = (_file_mismatch(path, r.scenario, recorded_overrides(r.manifest))
+                    if study.kind != "sweep" else "")
         shown_files.update(c.path for c in chain)
         documented.append(_Documented(
             r.name, path.name, [c.path.name for c in chain[:-1]], mismatch,
@@ -123,7 +127,7 @@ def data_section(study: Study, files: dict[str, Path]) -> Markup:
             table(parameter_rows(r.scenario, new if new else chain[-1:]),
                   highlighted=["comment / source"])))
     first = study.runs[0]
-    everything = pd.DataFrame([{"key path": k, "value": show(v)}
+    everything = pd.DataFrame([{"key path": k, "value": value_text(k, v)}
                                for k, v in flatten(resolved_dict(first.scenario)).items()])
     return render("data.html.j2", scenarios=documented, first=first.name,
                   everything=table(everything))

@@ -11,7 +11,13 @@ from typing import NamedTuple
 
 from sim.model.routing import CENTRE, REFER, STREET, TEAM, WHISTLE, RoutingRule
 from sim.model.staffing import staffing_plan
-from sim.report.text import describe_distribution, percent, span, staff_text
+from sim.report.text import (
+    UNLIMITED_OVERTIME_H,
+    describe_distribution,
+    percent,
+    span,
+    staff_text,
+)
 from sim.scenario.schema import Scenario
 from sim.scenario.units import format_duration
 
@@ -150,7 +156,7 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
             + ("the teams work side by side and each leaves when its part is done"
                if wh.joint_work == "max" else "the teams do every part together")
             + f"; a department with nobody free {format_duration(wh.joint_wait_limit)} after "
-            "the whistle is absent and whistled again on its own. Bouncing is multiplied by {wh.bounce_factor:g} under the "
+            f"the whistle is absent and whistled again on its own. Bouncing is multiplied by {wh.bounce_factor:g} under the "
             "street's assessment power. "
             + (f"The street verifies every result ({describe_distribution(wh.verification.time)}); "
                "an unsolved case goes back to triage (closed loop)."
@@ -179,7 +185,7 @@ def case_flow_paragraphs(s: Scenario) -> list[Paragraph]:
         if name == "always":
             continue
         ot = cal.overtime
-        overtime[name] = ("unlimited" if ot >= 1e5 else "none" if ot == 0
+        overtime[name] = ("unlimited" if ot >= UNLIMITED_OVERTIME_H else "none" if ot == 0
                           else f"up to {format_duration(ot)}")
     paras.append(Paragraph(
         "Working hours", "Nobody starts a job while their calendar is closed; work in hand at "

@@ -101,6 +101,19 @@ def _read_unit_table(path: Path) -> pd.DataFrame | None:
                            for c in frame.columns if c not in NAME_COLUMNS})
 
 
+def recorded_overrides(manifest: dict) -> list[str]:
+    """The ``--set KEY=VALUE`` overrides of the command a manifest records, in order
+    (``--set X`` and ``--set=X`` alike): what the run changed on top of its scenario files."""
+    command = [str(a) for a in manifest.get("command") or []]
+    out = []
+    for i, arg in enumerate(command):
+        if arg == "--set" and i + 1 < len(command):
+            out.append(command[i + 1])
+        elif arg.startswith("--set="):
+            out.append(arg.removeprefix("--set="))
+    return out
+
+
 def read_run(path: Path) -> RunFolder:
     if not (path / "manifest.json").exists():
         raise FileNotFoundError(f"{path} has no manifest.json: not a govsim run folder")

@@ -12,11 +12,13 @@ Figures are embedded as base64 PNGs, so the report is one self-contained file.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 import jinja2
 import pandas as pd
@@ -38,7 +40,8 @@ def render(template: str, **context: Any) -> Markup:
 
 class Segment(NamedTuple):
     """A piece of text and how it is highlighted: ``""`` plain, ``"src"`` a cited source,
-    ``"assume"`` an ASSUMPTION (the CSS classes of the style sheet)."""
+    ``"assume"`` an ASSUMPTION, ``"ci"`` a confidence interval on a line of its own (the CSS
+    classes of the style sheet)."""
 
     text: str
     kind: str = ""
@@ -62,38 +65,58 @@ def tag_sources(comment: str) -> list[Segment]:
     return segments
 
 
+class Link(NamedTuple):
+    """A file of the result folder: its name and its address relative to the report."""
+
+    name: str
+    href: str
+
+
+def link(path: Path, root: Path) -> Link | None:
+    """A link from a report in ``root`` to ``path`` (``None`` if there is no such file)."""
+    if not path.exists():
+        return None
+    relative = Path(os.path.relpath(path, root)).as_posix()
+    return Link(relative, quote(relative))
+
+
 @dataclass(frozen=True)
 class Table:
     """A table as the templates draw it: column names and rows of cells, each cell a string,
-    or a list of ``Segment`` in a highlighted column; ``numeric`` columns are right-aligned."""
+    or a list of ``Segment`` in a highlighted column; ``numeric`` columns are right-aligned;
+    ``csv`` the file of the result folder it is read from, linked above it."""
 
     columns: list[str]
     rows: list[list[Any]]
     numeric: frozenset[str] = frozenset()
+    csv: Link | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
 
 def table(frame: pd.DataFrame, numeric: Iterable[str] = (),
-          highlighted: Iterable[str] = ()) -> Table:
+          highlighted: Iterable[str] = (), csv: Link | None = None) -> Table:
     """A DataFrame as a ``Table``: every cell as text; the cells of ``highlighted`` columns as
-    segments with their sources and ASSUMPTIONs marked (see ``tag_sources``)."""
+    segments with their sources and ASSUMPTIONs marked (see ``tag_sources``); a cell that is
+    already a list of ``Segment`` as it is."""
     highlighted = set(highlighted)
     columns = [str(c) for c in frame.columns]
-    rows = [[tag_sources(str(v)) if c in highlighted else str(v) for c, v in zip(
-        columns, values, strict=True)] for values in frame.itertuples(index=False, name=None)]
-    return Table(columns, rows, frozenset(str(c) for c in numeric))
+    rows = [[v if isinstance(v, list) else tag_sources(str(v)) if c in highlighted else str(v)
+             for c, v in zip(columns, values, strict=True)]
+            for values in frame.itertuples(index=False, name=None)]
+    return Table(columns, rows, frozenset(str(c) for c in numeric), csv)
 
 
 class Figure(NamedTuple):
-    """An embedded image: its ``data:`` URI and its caption."""
+    """An embedded image: its ``data:`` URI, its caption and a short name (the file's)."""
 
     src: str
     caption: str
+    name: str = ""
 
 
 def png_figure(path: Path, caption: str) -> Figure:
     """A PNG file as a ``Figure`` embedded in the page (base64 data URI)."""
     return Figure("data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"),
-                  caption)
+                  caption, path.stem.replace("_", " "))

@@ -73,10 +73,25 @@ def _hours(value: Any) -> float:
     raise ValueError(f"expected a duration such as '45min', '2h' or '3d', got {shown(value)}")
 
 
-def format_duration(hours: float) -> str:
-    """Render hours the way a person would write them: ``30min``, ``2h``, ``3d``."""
+def duration_unit(hours: float) -> str:
+    """The unit a duration of this size reads best in: ``min`` under an hour, ``h`` under two
+    days, else ``d``."""
+    size = abs(hours)
+    return "min" if size < 1 else "h" if size < 48 else "d"
+
+
+def format_duration(hours: float, digits: int | None = None, unit: str | None = None) -> str:
+    """Render hours the way a person would write them: ``30min``, ``2h``, ``3d``.
+
+    By default the value is exact (``parse_duration`` reads it back), for values a person
+    wrote. With ``digits`` it is rounded for a table of measured times (``42.3d``, ``3.5h``,
+    ``10min``), in ``unit`` if given (so a value and its half-width share one unit), else in
+    the unit ``duration_unit`` picks."""
     if hours == float("inf"):
         return "inf"
+    if digits is not None:
+        unit = unit or duration_unit(hours)
+        return f"{hours / HOURS_PER_UNIT[unit]:,.{digits}f}{unit}"
     if hours < 1:
         return f"{hours * 60:g}min"
     if hours < 48 or hours % 24:

@@ -237,7 +237,8 @@ def test_the_report_of_a_compare_shows_the_measures_paired_differences(compariso
     row = table[(table["metric"] == "resolution_rate") & (table["case_type"] == ALL)
                 & (table["scenario"] == "whistle")].iloc[0]
     cells = _cell_row(text, MEASURE_LABELS["resolution_rate"])
-    assert f"{row['diff'] * 100:+,.1f} [" in cells
+    # The difference, then its interval (on a line of its own: a span of class "ci").
+    assert f"{row['diff'] * 100:+,.1f}" + '<span class="ci">[' in cells
     # Both scenarios in the overview, each with its own folder's links.
     overview = text[text.index('<h3 id="measures">'):]
     assert "<td>tiny</td>" in overview and "<td>whistle</td>" in overview
@@ -256,7 +257,11 @@ def test_a_folder_written_before_the_measures_still_reports(tiny_run, tmp_path):
         old / "summary.csv", index=False)
     text = sim.report.build_report(old).read_text(encoding="utf-8")
     assert 'id="measures"' not in text and "Departments ranked" not in text
-    assert "share within deadline" in text and ".csv</a>" not in text
+    assert "share within deadline" in text
+    # Only the files the old folder has are linked (its summary and pools, not the new tables).
+    linked = set(re.findall(r'href="([^"#][^"]*)"', text))
+    assert linked and all((old / name).is_file() for name in linked)
+    assert not linked & set(DOCUMENTED)
 
 
 def test_the_api_returns_every_table_with_the_recorded_ends():

@@ -23,7 +23,7 @@ import pytest
 
 import sim
 from sim.cli import main as cli
-from sim.report.results import LINKED_FILES
+from sim.report.results import LINKED_FILES, STUDY_FILES
 from tests.conftest import tiny_dict
 
 # Names may not hold "/" (it joins names in pool names): markup that needs no closing tag.
@@ -189,7 +189,7 @@ def _own_link(href: str) -> bool:
         return href[1:] in SECTIONS
     parts = href.split("/")
     return (_FILE_LINK.fullmatch(href) is not None and ".." not in parts
-            and parts[-1] in LINKED_FILES)
+            and parts[-1] in LINKED_FILES + STUDY_FILES)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -209,7 +209,7 @@ def test_hostile_names_add_no_element_or_attribute(reports, kind):
     assert links and all(_own_link(v) for v in links), links
     assert any(not v.startswith("#") for v in links) or kind == "sweep"
     assert [v for tag, name, v in hostile.attributes
-            if tag == "section" and name == "id"] == SECTIONS
+            if tag == "section" and name == "id"] == ["key-results", *SECTIONS]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -332,3 +332,62 @@ def test_templates_never_turn_escaping_off(template):
     """Escaping by construction holds only while no template opts out of it."""
     text = (TEMPLATES / template).read_text(encoding="utf-8").replace(" ", "")
     assert "|safe" not in text and "autoescape" not in text and "Markup" not in text
+
+
+# --------------------------------------------------------------- the pages added since
+
+
+def _extends_report(folder: Path, hostile: bool) -> str:
+    """The report of a run of a file that only ``extends`` its parent (no description of its
+    own), so the objectives show the parent's file name and the key paths it changes."""
+    n = _names(hostile)
+    folder.mkdir()
+    a, _ = _write_scenarios(folder, n)
+    child = folder / ("child" + (HOSTILE_FILE if hostile else " plain") + ".yaml")
+    child.write_text(f"extends: {json.dumps(a.name, ensure_ascii=False)}\n"
+                     f"name: {json.dumps(n['scenario b'], ensure_ascii=False)}\n"
+                     f"departments: {{{json.dumps(n['department 2'], ensure_ascii=False)}: "
+                     "{staff: 5}}\n", encoding="utf-8")
+    out = folder / "run"
+    _govsim(["run", str(child), "--reps", "1", "--no-figures", "--out", str(out), "--quiet"])
+    _govsim(["report", str(out)])
+    return (out / "report.html").read_text(encoding="utf-8")
+
+
+def _city_report(folder: Path, hostile: bool) -> str:
+    """The report of a city whose name and districts carry the names of ``_names``."""
+    n = _names(hostile)
+    folder.mkdir()
+    (folder / "tiny.yaml").write_text(json.dumps(tiny_dict(simulation={
+        "horizon": "3d", "warmup": "1d", "drain_limit": "20d"})), encoding="utf-8")
+    (folder / "city.yaml").write_text(json.dumps({
+        "extends": "tiny.yaml", "name": n["scenario a"], "city": {
+            "cases_per_year": 10_000, "grids_per_street": 10,
+            "districts": {n["street 1"]: {"label": n["street label"], "streets": 1},
+                          n["street 2"]: {"streets": 1}}}}, ensure_ascii=False),
+        encoding="utf-8")
+    out = folder / "city"
+    _govsim(["city", str(folder / "city.yaml"), "--backend", "serial", "--out", str(out),
+             "--quiet"])
+    _govsim(["report", str(out)])
+    return (out / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("make", [_extends_report, _city_report])
+def test_extends_and_city_pages_show_hostile_names_as_text(tmp_path, make):
+    hostile, plain = (_Page(make(tmp_path / kind, kind == "hostile"))
+                      for kind in ("hostile", "plain"))
+    assert "script" not in hostile.elements
+    assert not [a for a in hostile.attributes if a[1].startswith("on")]
+    assert hostile.elements == plain.elements
+    assert (Counter((tag, name) for tag, name, _ in hostile.attributes)
+            == Counter((tag, name) for tag, name, _ in plain.attributes))
+    names = _names(True)
+    if make is _extends_report:
+        text = hostile.section_text("objectives")
+        assert "extends" in text and names["file a"] in text   # the parent's file, as text
+        assert f"departments.{names['department 2']}.staff" in text   # a changed key path
+    else:
+        text = "".join("".join(t) for t in hostile.text.values())
+        assert names["scenario a"] in text and names["street 1"] in text
+        assert names["street 2"] in text
