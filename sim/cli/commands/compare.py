@@ -26,6 +26,9 @@ def register(sub) -> None:
     add_run_args(p)
     add_precision_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -33,7 +36,7 @@ def main(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
-    from sim.cli.args import check_precision_args, load_for_run
+    from sim.cli.args import check_precision_args, figure_options, load_for_run
 
     check_precision_args(args)
     cap = args.max_reps if args.target_precision is not None else args.reps
@@ -47,7 +50,8 @@ def main(args: argparse.Namespace) -> int:
                       workers=args.workers, scheduler=args.scheduler, force=args.force,
                       quiet=args.quiet, confidence=args.confidence, command=command,
                       figures=not args.no_figures, target_precision=args.target_precision,
-                      precision_metric=args.precision_metric, max_reps=args.max_reps)
+                      precision_metric=args.precision_metric, max_reps=args.max_reps,
+                      figure_options=figure_options(args))
     reps = res.results[0].reps
     computed = sum(len(r.computed) for r in res.results)
     reused = sum(len(r.reused) for r in res.results)
@@ -67,5 +71,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"results: {out}/ (comparison.csv, per_replication.csv, manifest.json, "
           f"{', '.join(r.out.name + '/' for r in res.results)})")
     if not args.no_figures:
-        print(f"figures: {out}/figures/ (compare_ecdf.png, compare_diffs.png)")
+        print(f"figures: {out}/figures/ (compare_ecdf, compare_diffs, backlog; response_hist "
+              "in each run folder)")
     return 0
