@@ -10,8 +10,10 @@ as columns beside them, never in their place.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 from sim.scenario.schema import Scenario
 
@@ -23,6 +25,7 @@ class Labels:
     case_types: Mapping[str, str] = field(default_factory=dict)
     departments: Mapping[str, str] = field(default_factory=dict)
     scenarios: Mapping[str, str] = field(default_factory=dict)
+    streets: Mapping[str, str] = field(default_factory=dict)
 
     def case_type(self, key: str) -> str:
         return self.case_types.get(str(key)) or str(key)
@@ -32,6 +35,9 @@ class Labels:
 
     def scenario(self, key: str) -> str:
         return self.scenarios.get(str(key)) or str(key)
+
+    def street(self, key: str) -> str:
+        return self.streets.get(str(key)) or str(key)
 
     def texts(self) -> list[str]:
         """Every label, for ``sim.analysis.canvas.check_glyphs``."""
@@ -47,7 +53,11 @@ def labels_of(scenarios: Iterable[Scenario]) -> Labels:
     case_types: dict[str, str] = {}
     departments: dict[str, str] = {}
     names: dict[str, str] = {}
+    streets: dict[str, str] = {}
     for s in scenarios:
+        for key, st in s.streets.items():
+            if st.label:
+                streets.setdefault(key, st.label)
         for key, ct in s.case_types.items():
             if ct.label:
                 case_types.setdefault(key, ct.label)
@@ -56,7 +66,19 @@ def labels_of(scenarios: Iterable[Scenario]) -> Labels:
                 departments.setdefault(key, d.label)
         if s.label:
             names.setdefault(s.name, s.label)
-    return Labels(case_types, departments, names)
+    return Labels(case_types, departments, names, streets)
+
+
+def with_label_column(frame: pd.DataFrame, column: str, label_of: Callable[[str], str]
+                      ) -> pd.DataFrame:
+    """``frame`` with ``<column>_label`` (each key's display label, the key itself where it
+    has none) inserted right after ``column``; the key column stays as it is."""
+    if column not in frame.columns:
+        return frame
+    out = frame.copy()
+    out.insert(out.columns.get_loc(column) + 1, f"{column}_label",
+               [label_of(str(k)) for k in out[column]])
+    return out
 
 
 KEY_TITLES = {

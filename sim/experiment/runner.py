@@ -211,16 +211,22 @@ def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame
     ``streets``, ``departments``, ``backlog`` and ``capacity`` (what ``write_run_outputs``
     writes as CSV and ``sim.outputs`` returns)."""
 
+    from sim.analysis.labels import labels_of, with_label_column
+
     s = res.scenario
+    labels = labels_of([s])
     return {
-        "summary": res.summary,
+        "summary": with_label_column(res.summary, "case_type", labels.case_type),
         "pools": pool_summary(res.pools),
         "reports": report_summary(res.visits, res.cases, s.reform.whistle.report_within,
                                   confidence),
-        "streets": street_table(res.cases, res.pools, end_time=res.end_time,
-                                confidence=confidence),
-        "departments": department_table(res.cases, res.pools, departments_needed(s),
-                                        end_time=res.end_time, confidence=confidence),
+        "streets": with_label_column(street_table(res.cases, res.pools, end_time=res.end_time,
+                                                  confidence=confidence),
+                                     "street", labels.street),
+        "departments": with_label_column(
+            department_table(res.cases, res.pools, departments_needed(s),
+                             end_time=res.end_time, confidence=confidence),
+            "department", labels.department),
         "backlog": backlog(res.cases, BACKLOG_DAY_H, res.end_time, confidence),
         "capacity": capacity_summary(capacity_table(s, res.pools)),
     }

@@ -56,15 +56,15 @@ def main(args: argparse.Namespace) -> int:
     from sim.cli.args import figure_options
     from sim.experiment.runner import write_run_outputs
 
-    write_run_outputs(res, args.backend, args.workers, command, args.confidence,
-                      figures=not args.no_figures, extra={"precision": precision},
-                      figure_options=figure_options(args))
+    tables = write_run_outputs(res, args.backend, args.workers, command, args.confidence,
+                               figures=not args.no_figures, extra={"precision": precision},
+                               figure_options=figure_options(args))
     print(f"{scenario.name}: {res.reps} replications, seed {args.seed} "
           f"({len(res.computed)} computed, {len(res.reused)} reused, {res.wall_s:.1f} s); "
           f"{int(args.confidence * 100)}% CI half-widths after ±")
     if precision is not None:
         print(precision_line(precision))
-    for line in summary_lines(res.summary):
+    for line in summary_lines(tables["summary"]):
         print("  " + line)
     print(f"results: {out}/ (cases.parquet, summary.csv, pools.csv, capacity.csv, "
           "streets.csv, departments.csv, backlog.csv, manifest.json)")
