@@ -124,9 +124,12 @@ def test_save_writes_each_format_with_its_magic_bytes(tmp_path):
     assert b"<svg" in paths[2].read_bytes()[:500]
 
 
-def test_format_and_dpi_reach_the_files_of_a_run(tmp_path):
+def test_format_dpi_and_labels_reach_the_files_and_table_of_a_run(tmp_path, capsys):
+    labelled = tiny_dict(label="基线")
+    labelled["case_types"]["parking"]["label"] = "乱停车"
+    labelled["departments"]["um"]["label"] = "城管"
     scenario = tmp_path / "tiny.yaml"
-    scenario.write_text(yaml.safe_dump(tiny_dict()))
+    scenario.write_text(yaml.safe_dump(labelled, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "run"
     assert main(["run", str(scenario), "--reps", "1", "--out", str(out), "--quiet",
                  "--format", "pdf,svg", "--dpi", "40"]) == 0
@@ -134,6 +137,15 @@ def test_format_and_dpi_reach_the_files_of_a_run(tmp_path):
     assert figures == ["backlog.pdf", "backlog.svg", "response_ecdf.pdf", "response_ecdf.svg",
                        "response_hist.pdf", "response_hist.svg"]
     assert (out / "figures" / "backlog.pdf").read_bytes().startswith(b"%PDF")
+    assert "乱停车" in (out / "figures" / "response_hist.svg").read_text(encoding="utf-8")
+    summary = pd.read_csv(out / "summary.csv").set_index("case_type")
+    assert summary.loc["parking", "case_type_label"] == "乱停车"
+    assert summary.loc["joint", "case_type_label"] == "joint"  # no label: the key
+    departments = pd.read_csv(out / "departments.csv").set_index("department")
+    assert departments.loc["um", "department_label"] == "城管"
+    printed = capsys.readouterr().out
+    assert any(line.split()[0] == "parking" and line.endswith("乱停车")
+               for line in printed.splitlines() if line.strip())
 
 
 @pytest.mark.parametrize("flags, reason", [
