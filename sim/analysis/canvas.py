@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -151,10 +152,16 @@ def text_style() -> Iterator[None]:
     matplotlib's own per-glyph warnings are silenced inside: ``check_glyphs`` says it once."""
     rc = {"text.parse_math": False, "text.usetex": False, "font.family": list(font_list()),
           "svg.hashsalt": "govsim"}
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing from")
-        warnings.filterwarnings("ignore", message="findfont")
-        yield
+    # A CJK font without a bold face makes findfont log about each bold label.
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    font_log.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context(rc), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
+            yield
+    finally:
+        font_log.setLevel(level)
 
 
 def drawn_in_style(function):

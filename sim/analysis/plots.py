@@ -606,6 +606,7 @@ def draw_warmup(series: pd.DataFrame, statistic: np.ndarray, warmup_h: float, ba
                   fontsize=10)
     bottom.plot(np.arange(len(statistic)) * batch_h / 24, statistic, color="#4477aa")
     bottom.axvline(warmup_h / 24, color="#cc3311", ls="--", lw=1.2)
+    bottom.set_xlim(top.get_xlim())  # one x scale: the two warm-up lines align
     bottom.set_xlabel("data dropped (days)")
     bottom.set_ylabel("MSER statistic")
     bottom.grid(alpha=0.3)

@@ -40,8 +40,8 @@ def draw_backlog(backlog: pd.DataFrame, title: str = "", warmup_h: float = 0.0,
     ax.set_ylabel("open cases (time-average over the day)")
     ax.set_ylim(bottom=0)
     name = labels.scenario(title)
-    ax.set_title(f"{name + ': ' if name else ''}backlog, mean and {confidence:.0%} band across "
-                 "replications", fontsize=10)
+    what = f"backlog, mean and {confidence:.0%} band across replications"
+    ax.set_title(f"{name}: {what}" if name else what.capitalize(), fontsize=10)
     ax.legend(loc="upper right", fontsize="small")
     fig.subplots_adjust(left=0.09, right=0.98, bottom=0.12, top=0.91)
     return fig
