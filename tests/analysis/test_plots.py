@@ -194,6 +194,13 @@ def test_chinese_labels_have_a_font_when_one_is_installed():
     assert canvas.missing_glyphs(["环境卫生", "基线"]) == ""
 
 
+def test_without_a_cjk_font_chinese_labels_are_warned_about(monkeypatch):
+    monkeypatch.setattr(canvas, "font_list", lambda: (canvas.LATIN_FONT,))
+    monkeypatch.setattr(canvas, "_warned", set())
+    with pytest.warns(canvas.MissingGlyphWarning, match="Noto Sans CJK SC"):
+        canvas.check_glyphs(["环境卫生", "plain ascii"])
+
+
 def test_characters_no_font_has_are_warned_about_once_and_drawn_anyway():
     hieroglyph = "\U00013000"  # in no font matplotlib or a CJK font ships
     labels = Labels(case_types={"quick": f"glyph {hieroglyph}"})
