@@ -10,8 +10,8 @@ DataFrame attributes, its manifest, and its standard figures drawn inline.
     c = sim.compare([...]); c.table; c.runs["whistle"].cases; c.plot_differences()
     s = sim.sweep(...);     s.table; s.per_replication; s.plot("deadline_met_share")
 
-The figures come from ``sim.api_figures`` (the same figures ``govsim`` writes to
-``figures/``); none of them changes matplotlib's backend. A result made without ``out=`` holds
+The figures are drawn by the ``draw_*`` functions the command line uses for the files in
+``figures/``; none of them changes matplotlib's backend. A result made without ``out=`` holds
 in ``manifest`` what identifies it (scenario, seed, replications, confidence, versions); with
 ``out=`` the manifest written to the folder.
 """
@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim import api_figures
+from sim.analysis import plots
+from sim.analysis.labels import labels_of
 from sim.analysis.summary import ALL, METRIC_LABELS
+from sim.experiment.backlog_figure import draw_backlog
 from sim.experiment.compare import CompareResult as _Compared
 from sim.experiment.manifest import package_versions
 from sim.experiment.runner import BACKLOG_DAY_H, ScenarioResult, run_tables
@@ -124,17 +126,17 @@ class RunResult:
 
     def plot_ecdf(self) -> Figure:
         """Share of cases resolved within each response time, ALL and per case type."""
-        return api_figures.response_ecdf(self.cases, title=self.name)
+        return plots.draw_response_ecdf(self.cases, self.name, labels_of([self.scenario]))
 
     def plot_histogram(self) -> Figure:
         """Histogram of the response time, ALL and per case type."""
-        return api_figures.response_histogram(self.cases, title=self.name)
+        return plots.draw_response_hist(self.cases, self.name, labels_of([self.scenario]))
 
     def plot_backlog(self) -> Figure:
         """Open cases per day, mean and band across replications; the warm-up shaded."""
-        return api_figures.backlog(self.tables["backlog"], title=self.name,
-                                   warmup_h=self.scenario.simulation.warmup,
-                                   day_h=BACKLOG_DAY_H, confidence=self.confidence)
+        return draw_backlog(self.tables["backlog"], title=self.name,
+                            warmup_h=self.scenario.simulation.warmup, day_h=BACKLOG_DAY_H,
+                            confidence=self.confidence, labels=labels_of([self.scenario]))
 
     def __repr__(self) -> str:
         folder = f"; folder {self.out}" if self.out is not None else ""
@@ -200,13 +202,15 @@ class CompareResult:
 
     def plot_ecdf(self) -> Figure:
         """The scenarios' response-time ECDFs overlaid, with replication bands."""
-        return api_figures.comparison_ecdf(self._cases_by_scenario(), self.table,
-                                           confidence=self.confidence)
+        return plots.draw_comparison(self._cases_by_scenario(), self._labels())
 
     def plot_differences(self) -> Figure:
         """Paired differences to the baseline, per metric and case type, with their CIs."""
-        return api_figures.comparison_differences(self._cases_by_scenario(), self.table,
-                                                  confidence=self.confidence)
+        return plots.draw_differences(self.table, self.scenarios, self.confidence,
+                                      self._labels())
+
+    def _labels(self):
+        return labels_of(r.scenario for r in self.runs.values())
 
     def _cases_by_scenario(self) -> dict[str, pd.DataFrame]:
         return {name: r.cases for name, r in self.runs.items()}
@@ -271,8 +275,14 @@ class SweepResult:
     def plot(self, metric: str = HEADLINE) -> Figure:
         """``metric`` (case type ALL) with its CI band against the first varied key, one line
         per combination of the other keys."""
-        return api_figures.sweep(self.table, list(self.vary), metric, title=self.base.name,
-                                 confidence=self.confidence)
+        return plots.draw_sweep(self.table, list(self.vary), self.base.name, self.confidence,
+                                metrics=[metric], labels=labels_of([self.base]))
+
+    def plot_differences(self) -> Figure:
+        """Each point's paired difference to the first point, with its CI (common random
+        numbers: these are what tell points apart, not overlapping per-point bands)."""
+        return plots.draw_sweep_differences(self.table, list(self.vary), self.base.name,
+                                            self.confidence, labels=labels_of([self.base]))
 
     def __repr__(self) -> str:
         varied = "; ".join(f"{k} in {v}" for k, v in self.vary.items())

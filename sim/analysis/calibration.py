@@ -22,10 +22,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
+
+    from sim.analysis.canvas import FigureOptions
 
 
 def lognormal_mle(hours: np.ndarray, censored: np.ndarray, above: float | None = None
@@ -142,39 +148,44 @@ def calibrate(requests: pd.DataFrame, by: str = "department", min_n: int = 30,
     return fits
 
 
-def qq_figure(requests: pd.DataFrame, fits: list[Fit], by: str, path: Path) -> Path:
-    """Q-Q plots (log-log) of data against the lognormal and the mixture, per group."""
-    import matplotlib
+def qq_figure(requests: pd.DataFrame, fits: list[Fit], by: str, path: Path,
+              options: FigureOptions | None = None) -> Path:
+    """Write ``draw_qq``'s figure as ``path`` (suffix replaced by each format of ``options``);
+    returns the first file written."""
+    from sim.analysis.canvas import PNG, save_with
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    # Group names come from the log (agency names may hold '$'): draw them as written.
-    with plt.rc_context({"text.parse_math": False}):
-        return _qq_figure(plt, requests, fits, by, path)
+    fig = draw_qq(requests, fits, by)
+    return save_with(fig, Path(path).with_suffix(""), options or PNG)[0]
 
 
-def _qq_figure(plt, requests: pd.DataFrame, fits: list[Fit], by: str, path: Path) -> Path:
+def draw_qq(requests: pd.DataFrame, fits: list[Fit], by: str) -> Figure:
+    """Q-Q plots (log-log, every panel) of data against the lognormal fit, per group (at
+    most six). Group names come from the log (agency names may hold '$'): drawn as written."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    from sim.analysis.canvas import new_figure, text_style
+
     shown = fits[: min(len(fits), 6)]
     cols = min(3, len(shown))
     rows = math.ceil(len(shown) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.8 * rows), squeeze=False)
-    for ax in axes.flat[len(shown):]:
-        ax.set_visible(False)
-    for ax, fit in zip(axes.flat, shown, strict=False):
-        g = requests if fit.group == "ALL" else requests[requests[by].astype(str) == fit.group]
-        x = np.sort(g.loc[~g["censored"], "hours"].to_numpy())
-        p = (np.arange(1, len(x) + 1) - 0.5) / len(g)
-        med, s = fit.lognormal
-        ax.loglog(stats.lognorm.ppf(p, s, scale=med), x, ".", ms=2, label="lognormal")
-        lo, hi = x.min(), x.max()
-        ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
-        ax.set_title(f"{fit.group} (KS {fit.ks_lognormal:.2f})", fontsize=9)
-        ax.set_xlabel("lognormal quantile (h)")
-        ax.set_ylabel("observed close time (h)")
-    fig.suptitle("LA 311 close times against a censored lognormal fit")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    with text_style():
+        fig, axes = new_figure(4.2 * cols, 3.8 * rows, rows, cols)
+        for ax in axes.flat[len(shown):]:
+            ax.set_visible(False)
+        for ax, fit in zip(axes.flat, shown, strict=False):
+            g = requests if fit.group == "ALL" else requests[requests[by].astype(str) == fit.group]
+            x = np.sort(g.loc[~g["censored"], "hours"].to_numpy())
+            p = (np.arange(1, len(x) + 1) - 0.5) / len(g)
+            med, s = fit.lognormal
+            ax.loglog(stats.lognorm.ppf(p, s, scale=med), x, ".", ms=2, label="lognormal")
+            for axis in (ax.xaxis, ax.yaxis):  # plain numbers: mathtext is off
+                axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+                axis.set_minor_formatter(NullFormatter())
+            lo, hi = x.min(), x.max()
+            ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
+            ax.set_title(f"{fit.group} (KS {fit.ks_lognormal:.2f})", fontsize=9)
+            ax.set_xlabel("lognormal quantile (h)")
+            ax.set_ylabel("observed close time (h)")
+        fig.suptitle("LA 311 close times against a censored lognormal fit")
+        fig.tight_layout()
+    return fig

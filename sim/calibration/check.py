@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,11 @@ import pandas as pd
 from sim.calibration.build import Grouping, arrivals, log_window
 from sim.calibration.log import CaseLog
 from sim.scenario.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
+    from matplotlib.figure import Figure
+
+    from sim.analysis.figure_options import FigureOptions
 
 MIN_HOURS = 1 / 60
 FORECASTS = ("sim", "empirical", "lognormal")
@@ -178,40 +184,49 @@ def training_by_department(train: CaseLog, scenario) -> dict:
     return observed_by_department(train, scenario)
 
 
-def check_figure(observed: dict, simulated: dict, training: dict | None, path: Path) -> Path:
-    """Observed vs simulated ECDF (and the training log's) per department, log time axis."""
-    import matplotlib
+def check_figure(observed: dict, simulated: dict, training: dict | None, path: Path,
+                 options: FigureOptions | None = None) -> Path:
+    """Write ``draw_check``'s figure as ``path`` (suffix replaced by each format of
+    ``options``); returns the first file written."""
+    from sim.analysis.canvas import PNG, save_with
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = draw_check(observed, simulated, training)
+    return save_with(fig, Path(path).with_suffix(""), options or PNG)[0]
+
+
+def draw_check(observed: dict, simulated: dict, training: dict | None) -> Figure:
+    """Observed vs simulated ECDF (and the training log's) per department, log time axis.
+    Department names come from the log (they may hold '$'): drawn as written."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    from sim.analysis.canvas import new_figure, text_style
 
     depts = list(observed)
     cols = min(3, len(depts))
     rows = math.ceil(len(depts) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
-    for ax in axes.flat[len(depts):]:
-        ax.set_visible(False)
-    for ax, dept in zip(axes.flat, depts, strict=False):
-        hours, _ = observed[dept]
-        x = np.geomspace(MIN_HOURS, max(float(hours.max()), 1.0), 300)
-        ax.step(x, ecdf(*observed[dept])(x), where="post", label="observed", color="k")
-        if dept in simulated:
-            ax.step(x, ecdf(*simulated[dept])(x), where="post", label="simulated")
-        if training and dept in training:
-            ax.step(x, ecdf(*training[dept])(x), where="post", ls="--", label="training log")
-        ax.set_xscale("log")
-        ax.set_ylim(0, 1.02)
-        # Department names come from the log (they may hold '$'): drawn as written.
-        ax.set_title(f"{dept} (n {len(hours)})", fontsize=9, parse_math=False)
-        ax.set_xlabel("close time (h)")
-        ax.set_ylabel("share closed")
-    axes.flat[0].legend(fontsize=8)
-    fig.suptitle("Held-out period: observed vs predicted close times")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    with text_style():
+        fig, axes = new_figure(4.2 * cols, 3.4 * rows, rows, cols)
+        for ax in axes.flat[len(depts):]:
+            ax.set_visible(False)
+        for ax, dept in zip(axes.flat, depts, strict=False):
+            hours, _ = observed[dept]
+            x = np.geomspace(MIN_HOURS, max(float(hours.max()), 1.0), 300)
+            ax.step(x, ecdf(*observed[dept])(x), where="post", label="observed", color="k")
+            if dept in simulated:
+                ax.step(x, ecdf(*simulated[dept])(x), where="post", label="simulated")
+            if training and dept in training:
+                ax.step(x, ecdf(*training[dept])(x), where="post", ls="--", label="training log")
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # mathtext is off
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.set_ylim(0, 1.02)
+            ax.set_title(f"{dept} (n {len(hours)})", fontsize=9)
+            ax.set_xlabel("close time (h)")
+            ax.set_ylabel("share closed")
+        axes.flat[0].legend(fontsize=8)
+        fig.suptitle("Held-out period: observed vs predicted close times")
+        fig.tight_layout()
+    return fig
 
 
 def refuse_empty(observed: dict, source: str) -> None:

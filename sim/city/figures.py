@@ -5,30 +5,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from sim.analysis.canvas import PNG, FigureOptions, drawn_in_style, new_figure, save_with
+from sim.analysis.labels import NO_LABELS, Labels
+from sim.analysis.plots import log_axis
+from sim.analysis.summary import ALL
+from sim.city.aggregate import CITY, EDGES, CitySummary
 
-from sim.analysis.plots import plain_text  # noqa: E402
-from sim.analysis.summary import ALL  # noqa: E402
-from sim.city.aggregate import CITY, EDGES, CitySummary  # noqa: E402
+DPI = 120
 
 
-@plain_text
-def city_figures(result: CitySummary, out: Path, title: str) -> list[Path]:
-    """``response_ecdf.png`` (city-wide, ALL and each case type) and ``districts.png``
-    (share within deadline and p90 response time per district, with CI half-widths)."""
+def city_figures(result: CitySummary, out: Path, title: str, labels: Labels = NO_LABELS,
+                 options: FigureOptions = PNG) -> list[Path]:
+    """``response_ecdf`` (city-wide, ALL and each case type) and ``districts`` (share within
+    deadline and p90 response time per district, with CI half-widths), in each format."""
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [_ecdf(result, out / "response_ecdf.png", title),
-             _districts(result, out / "districts.png", title)]
-    return paths
+    return (save_with(draw_city_ecdf(result, title, labels), out / "response_ecdf", options,
+                      DPI)
+            + save_with(draw_districts(result, title), out / "districts", options, DPI))
 
 
-def _ecdf(result: CitySummary, path: Path, title: str) -> Path:
-    fig, ax = plt.subplots(figsize=(8, 5))
+@drawn_in_style
+def draw_city_ecdf(result: CitySummary, title: str, labels: Labels = NO_LABELS) -> Figure:
+    """City-wide response-time ECDF from the merged histograms, ALL and each case type, on
+    one log axis."""
+    fig, axes = new_figure(8, 5)
+    ax = axes[0, 0]
     upper = np.append(EDGES[1:], EDGES[-1] * 10)
     for ctype in [ALL, *sorted(k for k in result.hist if k != ALL)]:
         n = result.n[ctype]
@@ -36,8 +40,9 @@ def _ecdf(result: CitySummary, path: Path, title: str) -> Path:
             continue
         cdf = np.cumsum(result.hist[ctype]) / n   # censored cases never reach 1
         ax.step(upper, cdf, where="post", lw=2.5 if ctype == ALL else 1.0,
-                color="black" if ctype == ALL else None, label=f"{ctype} (n={n:,})")
-    ax.set_xscale("log")
+                color="black" if ctype == ALL else None,
+                label=f"{labels.case_type(ctype)} (n={n:,})")
+    log_axis(ax)
     ax.set_xlim(0.05, EDGES[-1])
     ax.set_ylim(0, 1)
     ax.set_xlabel("response time t_resolved - t_report (hours, log scale)")
@@ -46,16 +51,18 @@ def _ecdf(result: CitySummary, path: Path, title: str) -> Path:
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig
 
 
-def _districts(result: CitySummary, path: Path, title: str) -> Path:
+@drawn_in_style
+def draw_districts(result: CitySummary, title: str) -> Figure:
+    """Share within deadline and p90 response time per district (ALL case types), with CI
+    half-widths and the city's value; both panels linear."""
     s = result.summary
     rows = s[(s["case_type"] == ALL) & (s["scope"] != CITY)].sort_values("deadline_met_share")
     city = s[(s["case_type"] == ALL) & (s["scope"] == CITY)]
-    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 0.32 * len(rows) + 1.8), sharey=True)
+    fig, axes = new_figure(11, 0.32 * len(rows) + 1.8, 1, 2, sharey=True)
+    a, b = axes[0]
     y = np.arange(len(rows))
     err = lambda col: np.nan_to_num(rows[f"{col}_hw"].to_numpy(float))  # noqa: E731
     a.barh(y, rows["deadline_met_share"], xerr=err("deadline_met_share"), color="tab:blue")
@@ -71,6 +78,4 @@ def _districts(result: CitySummary, path: Path, title: str) -> Path:
     b.set_xlabel("p90 response time (hours)")
     fig.suptitle(f"{title}: districts (ALL case types)")
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
+    return fig

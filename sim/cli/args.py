@@ -39,6 +39,26 @@ def add_run_args(p: argparse.ArgumentParser, reps: int = 5) -> None:
     add_override_args(p)
 
 
+def add_figure_args(p: argparse.ArgumentParser, no_figures: bool = False) -> None:
+    """``--format`` and ``--dpi`` for a command that writes figures (and ``--no-figures``
+    where the command has none yet)."""
+    p.add_argument("--format", dest="figure_formats", type=flags.figure_formats,
+                   default=("png",), metavar="FORMATS",
+                   help="figure formats, comma-separated: png, pdf, svg (default png)")
+    p.add_argument("--dpi", type=flags.dpi, default=None,
+                   help="resolution of PNG figures in dots per inch (default: 110, 120 for "
+                        "sensitivity, robustness and city figures)")
+    if no_figures:
+        p.add_argument("--no-figures", action="store_true", help="skip the figures")
+
+
+def figure_options(args: argparse.Namespace):
+    """The ``FigureOptions`` of ``--format`` and ``--dpi``."""
+    from sim.analysis.figure_options import FigureOptions
+
+    return FigureOptions(tuple(args.figure_formats), args.dpi)
+
+
 def load_for_run(args: argparse.Namespace, path: str, replications: int | None = None):
     """Load the scenario at ``path`` for a command that runs it: validated (with this
     machine's memory as a limit), the whole run's memory checked against ``--reps`` and

@@ -104,3 +104,22 @@ def address(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected an address such as tcp://host:8786")
     return text.strip()
+
+
+dpi = whole_number(20, 1200)
+"""Dots per inch of PNG figures: below 20 nothing is legible, above 1200 files grow huge."""
+
+
+def figure_formats(text: str) -> tuple[str, ...]:
+    """A comma list of figure formats (``png,pdf,svg``), each once."""
+    from sim.analysis.figure_options import FORMATS
+
+    parts = [p.strip().lower().lstrip(".") for p in text.split(",")]
+    if not all(parts):
+        raise argparse.ArgumentTypeError(f"expected formats separated by commas (e.g. png,pdf), "
+                                         f"got {text!r}")
+    unknown = [p for p in parts if p not in FORMATS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0]!r}; choose from "
+                                         f"{', '.join(FORMATS)}")
+    return tuple(dict.fromkeys(parts))

@@ -24,9 +24,12 @@ def fmt(value: float, hw: float | None = None, pct: bool = False, digits: int = 
 
 
 def summary_lines(summary: pd.DataFrame) -> list[str]:
-    """The summary table as aligned text: one line per case type, ALL first."""
+    """The summary table as aligned text: one line per case type, ALL first; the display
+    labels last (CJK labels are twice as wide as they count, so no column follows them)."""
     header = ["case type", "cases/rep", "resolved", "within deadline", "mean h", "p50 h", "p90 h",
               "p95 h"]
+    labelled = "case_type_label" in summary.columns and bool(
+        (summary["case_type_label"].astype(str) != summary["case_type"].astype(str)).any())
     rows = [header]
     for _, r in summary.iterrows():
         rows.append([
@@ -39,6 +42,10 @@ def summary_lines(summary: pd.DataFrame) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
                        enumerate(zip(row, widths, strict=True))) for row in rows]
+    if labelled:
+        shown = ["label", *["" if str(r["case_type_label"]) == str(r["case_type"])
+                            else str(r["case_type_label"]) for _, r in summary.iterrows()]]
+        lines = [f"{line}  {label}".rstrip() for line, label in zip(lines, shown, strict=True)]
     return lines + measures_line(summary)
 
 

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.compare import comparison_table
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.analysis.summary import ALL, METRIC_LABELS
 from sim.experiment.ablation_figure import Panel, ablation_figure
 from sim.experiment.ablation_parts import (
@@ -221,7 +222,8 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
                  out: Path | None = None, backend: str = "serial", workers: int | None = None,
                  scheduler: str | None = None, force: bool = False, quiet: bool = True,
                  confidence: float = 0.95, command: list[str] | None = None,
-                 figures: bool = True) -> AblationResult:
+                 figures: bool = True, figure_options: FigureOptions | None = None
+                 ) -> AblationResult:
     """Run SCENARIO, BASELINE and every part's variants on common random numbers; return the
     effects (and write them to ``out`` if given)."""
     started = time.perf_counter()
@@ -248,8 +250,9 @@ def run_ablation(scenario: Scenario, baseline: Scenario, reps: int, seed: int,
             # would be many pages nobody reads (their numbers are in the run folders).
             endpoint = r.scenario.name in (scenario.name, baseline.name)
             write_run_outputs(r, backend, workers, command, confidence,
-                              figures=figures and endpoint)
-        write_ablation_outputs(res, backend, workers, command, confidence, figures)
+                              figures=figures and endpoint, figure_options=figure_options)
+        write_ablation_outputs(res, backend, workers, command, confidence, figures,
+                               figure_options)
     return res
 
 
@@ -272,7 +275,8 @@ def parts_record(res: AblationResult) -> list[dict]:
 
 
 def write_ablation_outputs(res: AblationResult, backend: str, workers: int | None,
-                           command: list[str], confidence: float, figures: bool = True) -> None:
+                           command: list[str], confidence: float, figures: bool = True,
+                           figure_options: FigureOptions | None = None) -> None:
     out = res.out
     out.mkdir(parents=True, exist_ok=True)
     res.table.to_csv(out / "ablation.csv", index=False, float_format="%.6g")
@@ -302,7 +306,8 @@ def write_ablation_outputs(res: AblationResult, backend: str, workers: int | Non
     if figures:
 
         ablation_figure(res.table, out / "ablation.png", figure_panels(res.table),
-                        res.scenario.name, res.baseline.name, res.reps, confidence)
+                        res.scenario.name, res.baseline.name, res.reps, confidence,
+                        options=figure_options or PNG)
 
 
 def time_metric(table: pd.DataFrame) -> str:

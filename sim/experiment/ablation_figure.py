@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# No backend is chosen here: a notebook keeps its own (inline) backend.
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+from sim.analysis.canvas import PNG, FigureOptions, drawn_in_style, new_figure, save_with
 from sim.experiment.ablation_parts import OFF, ON, TOTAL
 
 
@@ -77,16 +77,14 @@ def _panel(ax, table: pd.DataFrame, panel: Panel, parts: list[str]) -> None:
                 va="bottom", fontsize=7, color="#555555")
 
 
-def ablation_figure(table: pd.DataFrame, path: Path, panels: list[Panel], scenario: str,
-                    baseline: str, reps: int, confidence: float = 0.95) -> Path:
-    """Write ``path`` (PNG): horizontal bars with CI whiskers, one row per part, one panel per
-    metric of ``panels``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+@drawn_in_style
+def draw_ablation(table: pd.DataFrame, panels: list[Panel], scenario: str, baseline: str,
+                  reps: int, confidence: float = 0.95) -> Figure:
+    """Horizontal bars with CI whiskers, one row per part, one panel per metric of
+    ``panels``."""
     parts, labels, headline = _rows(table)
     height = max(3.5, 0.42 * len(parts) + 1.8)
-    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), height), sharey=True,
-                             squeeze=False)
+    fig, axes = new_figure(6.5 * len(panels), height, 1, len(panels), sharey=True)
     axes = axes[0]
     for ax, panel in zip(axes, panels, strict=True):
         _panel(ax, table, panel, parts)
@@ -100,6 +98,13 @@ def ablation_figure(table: pd.DataFrame, path: Path, panels: list[Panel], scenar
                  f"over {reps} replications (mean and {confidence:.0%} CI; common random "
                  "numbers)", fontsize=10, x=0.02, ha="left")
     fig.tight_layout(rect=(0, 0.35 / height, 1, 1 - 0.3 / height))  # title and legend
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return fig
+
+
+def ablation_figure(table: pd.DataFrame, path: Path, panels: list[Panel], scenario: str,
+                    baseline: str, reps: int, confidence: float = 0.95,
+                    options: FigureOptions = PNG) -> Path:
+    """Write ``draw_ablation``'s figure as ``path`` (suffix replaced by each format of
+    ``options``); returns the first file written."""
+    fig = draw_ablation(table, panels, scenario, baseline, reps, confidence)
+    return save_with(fig, Path(path).with_suffix(""), options)[0]

@@ -12,7 +12,7 @@ BASELINE) comes from. Its *parts* are read off the difference of the two resolve
   The reform's own ``enabled`` switch is no part: the whole reform is, as one more part
   (``reform.whistle``, "whistle (all parts)");
 * outside ``reform``: one part per differing top-level key (``departments``, ``streets``, …);
-  ``name`` and ``description`` never change a run and are left out.
+  ``name``, ``description`` and display labels never change a run and are left out.
 
 Each part makes two variant scenarios:
 
@@ -44,7 +44,9 @@ from sim.scenario.schema import Scenario
 
 KeyPath = tuple[str, ...]
 
-NOT_PARTS = frozenset({"name", "description"})
+NOT_PARTS = frozenset({"name", "description", "label"})
+LABELLED = frozenset({"case_types", "departments", "streets", "street_defaults"})
+"""Blocks whose entries have a display ``label``, which never changes a run either."""
 """Top-level keys that label a scenario without changing its run."""
 
 SWITCH = "enabled"
@@ -157,7 +159,7 @@ def _segments(path: str) -> list[str]:
 def _part_key(keys: list[str]) -> tuple[str, KeyPath, str | None] | None:
     """(part name, root copied, reform) of a differing path; None if it is not a part."""
     top = keys[0]
-    if top in NOT_PARTS:
+    if top in NOT_PARTS or (top in LABELLED and len(keys) >= 3 and keys[-1] == "label"):
         return None
     if top != "reform" or len(keys) < 2:
         return top, (top,), None

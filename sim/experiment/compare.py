@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.analysis.compare import comparison_table
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim
 from sim.experiment.manifest import provenance, write_manifest
@@ -76,7 +77,8 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
                 confidence: float = 0.95, command: list[str] | None = None,
                 figures: bool = True, target_precision: float | None = None,
                 precision_metric: str = "p90_h", max_reps: int = 200,
-                adjust: str = "none") -> CompareResult:
+                adjust: str = "none",
+                figure_options: FigureOptions | None = None) -> CompareResult:
     """Run ``scenarios`` on common random numbers; compare each with the first.
 
     ``adjust`` (``holm``, ``bonferroni``): adjust the p-values of the comparisons made at once
@@ -107,15 +109,21 @@ def run_compare(scenarios: list[Scenario], reps: int, seed: int, out: Path | Non
                         wall_s=time.perf_counter() - started)
     if out is not None:
         command = command if command is not None else sys.argv
-        for r in results:
-            write_run_outputs(r, backend, workers, command, confidence, figures=figures,
-                              extra={"precision": precision})
-        write_compare_outputs(res, seed, backend, workers, command, confidence, figures)
+        backlogs = [write_run_outputs(r, backend, workers, command, confidence,
+                                      figures=figures, extra={"precision": precision},
+                                      figure_options=figure_options, overlaid=True)["backlog"]
+                    for r in results]
+        write_compare_outputs(res, seed, backend, workers, command, confidence, figures,
+                              figure_options, pd.concat(backlogs, ignore_index=True))
     return res
 
 
 def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: int | None,
-                          command: list[str], confidence: float, figures: bool = True) -> None:
+                          command: list[str], confidence: float, figures: bool = True,
+                          figure_options: FigureOptions | None = None,
+                          backlog: pd.DataFrame | None = None) -> None:
+    """``comparison.csv``, ``per_replication.csv``, the manifest and the comparison's figures
+    (``backlog``: the runs' backlog tables, drawn overlaid)."""
     out = res.out
     atomic_csv(res.table, out / "comparison.csv")
     atomic_csv(res.per_rep, out / "per_replication.csv")
@@ -140,7 +148,19 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
     if figures:
 
         # matplotlib only when figures are drawn: --help and --no-figures stay fast
+        from sim.analysis.labels import labels_of
         from sim.analysis.plots import comparison_figures
+        from sim.experiment.backlog_figure import backlog_figure
+        from sim.experiment.runner import BACKLOG_DAY_H
 
+        options = figure_options or PNG
+        labels = labels_of(r.scenario for r in res.results)
         comparison_figures({r.scenario.name: r.cases for r in res.results}, res.table,
-                           out / "figures", confidence=confidence)
+                           out / "figures", confidence=confidence, labels=labels,
+                           options=options)
+        if backlog is not None:
+            # The warm-up of the first scenario: a comparison's scenarios share their timing.
+            backlog_figure(backlog, out / "figures" / "backlog.png",
+                           warmup_h=res.results[0].scenario.simulation.warmup,
+                           day_h=BACKLOG_DAY_H, confidence=confidence, labels=labels,
+                           options=options)

@@ -41,6 +41,7 @@ ANALYSIS_ONLY = (
     "reform.whistle.report_within",
     # Words about the scenario, not part of it.
     "description",
+    "label",
 )
 """Key paths of a resolved scenario that do not enter the experiment key."""
 IGNORED_ENTRIES = frozenset({".DS_Store", ".gitkeep", "Thumbs.db"})

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.experiment.design import DesignRun, design_identity, run_design
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim, identity_key
@@ -171,7 +172,8 @@ def run_robustness(base: Scenario, against: Scenario, params: list[Uncertain], m
                    threshold: float = 0.0, backend: str = "serial",
                    workers: int | None = None, scheduler: str | None = None,
                    force: bool = False, quiet: bool = True, confidence: float = 0.95,
-                   command: list[str] | None = None, figures: bool = True
+                   command: list[str] | None = None, figures: bool = True,
+                   figure_options: FigureOptions | None = None
                    ) -> RobustnessResult:
     """Run the Latin hypercube, the paired effect at each point, and the rule search for boxes of failures."""
     started = time.perf_counter()
@@ -219,7 +221,8 @@ def run_robustness(base: Scenario, against: Scenario, params: list[Uncertain], m
             from sim.experiment.design_figures import robustness_figure
 
             robustness_figure(run.values, metric, threshold, out / "robustness.png",
-                              title=f"{base.name} - {against.name}")
+                              title=f"{base.name} - {against.name}",
+                              options=figure_options or PNG)
     return res
 
 

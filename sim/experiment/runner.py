@@ -23,6 +23,7 @@ import pandas as pd
 
 from sim.analysis.backlog import backlog
 from sim.analysis.compare import COMPARED_METRICS
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.analysis.little import littles_law
 from sim.analysis.measures import MEASURES, SatisfactionModel, measures
 from sim.analysis.metric_names import RUN_METRICS
@@ -207,16 +208,22 @@ def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame
     ``streets``, ``departments``, ``backlog`` and ``capacity`` (what ``write_run_outputs``
     writes as CSV and ``sim.outputs`` returns)."""
 
+    from sim.analysis.labels import labels_of, with_label_column
+
     s = res.scenario
+    labels = labels_of([s])
     return {
-        "summary": res.summary,
+        "summary": with_label_column(res.summary, "case_type", labels.case_type),
         "pools": pool_summary(res.pools),
         "reports": report_summary(res.visits, res.cases, s.reform.whistle.report_within,
                                   confidence),
-        "streets": street_table(res.cases, res.pools, end_time=res.end_time,
-                                confidence=confidence),
-        "departments": department_table(res.cases, res.pools, departments_needed(s),
-                                        end_time=res.end_time, confidence=confidence),
+        "streets": with_label_column(street_table(res.cases, res.pools, end_time=res.end_time,
+                                                  confidence=confidence),
+                                     "street", labels.street),
+        "departments": with_label_column(
+            department_table(res.cases, res.pools, departments_needed(s),
+                             end_time=res.end_time, confidence=confidence),
+            "department", labels.department),
         "backlog": backlog(res.cases, BACKLOG_DAY_H, res.end_time, confidence),
         "capacity": capacity_summary(capacity_table(s, res.pools)),
     }
@@ -224,10 +231,16 @@ def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame
 
 def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
                       command: list[str] | None, confidence: float,
-                      figures: bool = True, extra: dict | None = None) -> None:
-    """``cases.parquet``, the ``run_tables`` as CSV, ``manifest.json`` and figures.
+                      figures: bool = True, extra: dict | None = None,
+                      figure_options: FigureOptions | None = None,
+                      overlaid: bool = False) -> dict[str, pd.DataFrame]:
+    """``cases.parquet``, the ``run_tables`` as CSV, ``manifest.json`` and figures; returns
+    the tables.
 
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
+    ``overlaid``: the run is part of a comparison whose figures overlay every run's ECDF and
+    backlog, so only its histogram is drawn here (the same curves once per run would double
+    the figures' cost and the report's length for nothing new).
     """
 
     out = res.out
@@ -253,15 +266,20 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
     if figures:
 
         # matplotlib only when figures are drawn: --help and --no-figures stay fast
+        from sim.analysis.labels import labels_of
         from sim.analysis.plots import response_figures
-
-        response_figures(res.cases, out / "figures", title=res.scenario.name)
-        # matplotlib only when figures are drawn: --help and --no-figures stay fast
         from sim.experiment.backlog_figure import backlog_figure
 
-        backlog_figure(tables["backlog"], out / "figures" / "backlog.png",
-                       title=res.scenario.name, warmup_h=res.scenario.simulation.warmup,
-                       day_h=BACKLOG_DAY_H, confidence=confidence)
+        options = figure_options or PNG
+        labels = labels_of([res.scenario])
+        response_figures(res.cases, out / "figures", title=res.scenario.name, labels=labels,
+                         options=options, ecdf=not overlaid)
+        if not overlaid:
+            backlog_figure(tables["backlog"], out / "figures" / "backlog.png",
+                           title=res.scenario.name, warmup_h=res.scenario.simulation.warmup,
+                           day_h=BACKLOG_DAY_H, confidence=confidence, labels=labels,
+                           options=options)
+    return tables
 
 
 def pool_summary(pools: pd.DataFrame, by: str = "scenario") -> pd.DataFrame:

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.experiment.design import DesignRun, design_identity, run_design
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim, identity_key
@@ -118,7 +119,8 @@ def run_sensitivity(base: Scenario, against: Scenario | None, params: list[Uncer
                     out: Path | None = None, backend: str = "serial",
                     workers: int | None = None, scheduler: str | None = None,
                     force: bool = False, quiet: bool = True, confidence: float = 0.95,
-                    command: list[str] | None = None, figures: bool = True
+                    command: list[str] | None = None, figures: bool = True,
+                    figure_options: FigureOptions | None = None
                     ) -> SensitivityResult:
     """Draw the design from ``seed``, run every point, estimate the indices."""
     started = time.perf_counter()
@@ -159,7 +161,8 @@ def run_sensitivity(base: Scenario, against: Scenario | None, params: list[Uncer
 
             sensitivity_figure(table, method, metric, out / "sensitivity.png",
                                title=base.name if against is None
-                               else f"{base.name} - {against.name}")
+                               else f"{base.name} - {against.name}",
+                               options=figure_options or PNG)
     return res
 
 

@@ -10,7 +10,8 @@ points differ by the parameter, not by the luck of the draw. Output under ``DIR`
                       more values reuses the points it has);
 ``DIR/sweep.csv``     one row per point, case type and metric: the varied values as columns,
                       ``value``, ``value_hw`` and the paired difference to the first point;
-``DIR/figures/``      one line plot per metric against the first varied key, with CI bands;
+``DIR/figures/``      ``sweep``: each metric that varies against the first varied key, with
+                      CI bands; ``sweep_diffs``: the paired difference to the first point;
 ``DIR/manifest.json`` ``"kind": "sweep"``, the base scenario, the factors and the points.
 """
 
@@ -27,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.compare import comparison_table
+from sim.analysis.figure_options import PNG, FigureOptions
 from sim.experiment.files import atomic_csv
 from sim.experiment.folder import claim, identity_key, scenario_identity
 from sim.experiment.manifest import provenance, write_manifest
@@ -158,7 +160,8 @@ def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
               out: Path | None = None, backend: str = "serial", workers: int | None = None,
               scheduler: str | None = None, force: bool = False, quiet: bool = True,
               confidence: float = 0.95, command: list[str] | None = None,
-              figures: bool = True) -> SweepResult:
+              figures: bool = True, figure_options: FigureOptions | None = None
+              ) -> SweepResult:
     """Run every point of the factorial ``vary`` on common random numbers."""
     if not vary or any(not v for v in vary.values()):
         raise ValueError("a sweep needs at least one key with at least one value")
@@ -186,7 +189,8 @@ def run_sweep(base: Scenario, vary: dict[str, list], reps: int, seed: int,
         command = command if command is not None else sys.argv
         for r in results:
             write_run_outputs(r, backend, workers, command, confidence, figures=False)
-        write_sweep_outputs(res, seed, backend, workers, command, confidence, figures)
+        write_sweep_outputs(res, seed, backend, workers, command, confidence, figures,
+                            figure_options)
     return res
 
 
@@ -225,7 +229,8 @@ def sweep_table(per_rep: pd.DataFrame, keys: list[str], confidence: float = 0.95
 
 
 def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int | None,
-                        command: list[str], confidence: float, figures: bool = True) -> None:
+                        command: list[str], confidence: float, figures: bool = True,
+                        figure_options: FigureOptions | None = None) -> None:
     out = res.out
     atomic_csv(res.table, out / "sweep.csv")
     atomic_csv(res.per_rep, out / "per_replication.csv")
@@ -252,7 +257,9 @@ def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int 
     if figures:
 
         # matplotlib only when figures are drawn: --help and --no-figures stay fast
+        from sim.analysis.labels import labels_of
         from sim.analysis.plots import sweep_figures
 
         sweep_figures(res.table, list(res.vary), out / "figures", title=res.base.name,
+                      labels=labels_of([res.base]), options=figure_options or PNG,
                       confidence=confidence)

@@ -3,8 +3,16 @@
 This module is the one place where the configuration scheme is documented. A scenario file is
 YAML; its top-level blocks are:
 
-``name``, ``description``
-    Identify the scenario in outputs.
+``name``, ``description``, ``label``
+    Identify the scenario in outputs; ``label`` is the name figures and tables show (e.g.
+    ``基线``; default: ``name``).
+
+Display labels. A case type, department or street may have a ``label:`` beside its other
+fields (``environment: {label: 环境脏乱, rate: 0.4, ...}``), and the scenario one at the top.
+The label sits with the thing it names rather than in a separate ``labels:`` section: a
+renamed or removed key cannot leave a stale label behind, and a reader sees key and label
+together. Keys stay the identifiers of every table; labels are shown beside them
+(``sim.analysis.labels``) in figures, terminal tables and extra ``*_label`` CSV columns.
 ``simulation``
     ``horizon`` (cases occur until then), ``warmup`` (cases reported earlier are flagged
     ``in_warmup``), ``drain_limit`` (after the horizon no new cases occur; the run goes on until
@@ -412,6 +420,7 @@ class Scenario(Model):
 
     name: str = Field(min_length=1)
     description: str = ""
+    label: str = ""
     simulation: Simulation = Field(default_factory=Simulation)
     district: District = Field(default_factory=District)
     calendars: dict[str, Calendar] = Field(default_factory=dict, max_length=MAX_ENTRIES)

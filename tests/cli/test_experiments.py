@@ -56,10 +56,13 @@ def test_compare_writes_its_table_figures_run_folders_and_sentences(files, tmp_p
     assert manifest["scenarios"] == ["tiny", "whistle", "same"]
     assert manifest["replications"] == 4
     for name in ("tiny", "whistle", "same"):
-        for f in ("cases.parquet", "summary.csv", "manifest.json", "figures/response_ecdf.png"):
+        for f in ("cases.parquet", "summary.csv", "manifest.json", "figures/response_hist.png"):
             assert (out / name / f).exists(), f"{name}/{f}"
+        # Each run's ECDF and backlog are drawn once, overlaid in the comparison's figures.
+        assert not (out / name / "figures" / "response_ecdf.png").exists()
     assert (out / "figures" / "compare_ecdf.png").stat().st_size > 10_000
     assert (out / "figures" / "compare_diffs.png").stat().st_size > 10_000
+    assert (out / "figures" / "backlog.png").stat().st_size > 10_000
 
 
 def test_compare_default_folder_resume_and_conflict(files, tmp_path, monkeypatch, capsys):
@@ -102,7 +105,8 @@ def test_sweep_runs_the_full_factorial(files, tmp_path, capsys):
     assert manifest["kind"] == "sweep" and len(manifest["points"]) == 6
     assert len(list((out / "points").iterdir())) == 6
     assert all((out / "points" / p["id"] / "cases.parquet").exists() for p in manifest["points"])
-    assert (out / "figures" / "sweep_p90_h.png").exists()
+    assert (out / "figures" / "sweep.png").exists()
+    assert (out / "figures" / "sweep_diffs.png").exists()
     # More urban-management staff never slows the mean down much on the same cases.
     mean = all_[(all_["metric"] == "mean_h") & (all_["departments.housing.staff"] == 4)]
     assert mean.sort_values("departments.um.staff")["value"].is_monotonic_decreasing

@@ -271,3 +271,12 @@ def test_cli_refuses_bad_input_in_one_line(files, tmp_path, capsys):
     assert not (tmp_path / "x").exists()
     assert main(["ablate", str(files["after"]), "--against", str(files["before"]),
                  "--reps", "0", "--quiet", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_display_labels_are_not_parts():
+    plain = tiny_dict()
+    labelled = tiny_dict(label="基线", reform={"whistle": {"enabled": True}})
+    labelled["case_types"]["parking"]["label"] = "乱停车"
+    labelled["departments"]["um"]["label"] = "城管"
+    parts = derive_parts(scenario_from_dict(labelled), scenario_from_dict(plain))
+    assert [p.name for p in parts] == ["reform.whistle"]

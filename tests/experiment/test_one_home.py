@@ -53,8 +53,9 @@ def test_the_key_leaves_out_exactly_the_analysis_only_paths():
     resolved = resolved_dict(sim.load(WHISTLE))
     kept = scenario_identity(resolved)
     assert "report_within" not in kept["reform"]["whistle"] and "description" not in kept
+    assert "label" not in kept  # the scenario's display label: a new label reuses its runs
     assert kept["reform"]["whistle"]["enabled"] is True
-    assert ANALYSIS_ONLY == ("reform.whistle.report_within", "description")
+    assert ANALYSIS_ONLY == ("reform.whistle.report_within", "description", "label")
 
 
 @pytest.mark.parametrize("scenario", ["baseline.yaml", "tiny whistle"])

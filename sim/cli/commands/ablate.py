@@ -48,10 +48,14 @@ def register(sub) -> None:
 
     add_run_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.cli.args import figure_options
     from sim.experiment.ablation import (
         INTERACTION_NOTE,
         MAIN_METRIC,
@@ -74,7 +78,8 @@ def main(args: argparse.Namespace) -> int:
     res = run_ablation(scenario, baseline, args.reps, args.seed, out, backend=args.backend,
                        workers=args.workers, scheduler=args.scheduler, force=args.force,
                        quiet=args.quiet, confidence=args.confidence, command=command,
-                       figures=not args.no_figures)
+                       figures=not args.no_figures,
+                       figure_options=figure_options(args))
     names = {"scenario": res.scenario.name, "baseline": res.baseline.name}
     computed = sum(len(r.computed) for r in res.results)
     reused = sum(len(r.reused) for r in res.results)

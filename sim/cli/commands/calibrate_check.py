@@ -31,6 +31,9 @@ def register_subcommand(sub) -> None:
     p.add_argument("--warmup-weeks", type=flags.whole_number(0, 52), default=1,
                    help="weeks simulated at the held-out rates before its window (default 1)")
     add_run_args(p, reps=5)
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -69,7 +72,10 @@ def main(args: argparse.Namespace) -> int:
     table = score(observed, simulated, training)
     out.mkdir(parents=True, exist_ok=True)
     table.to_csv(out / "check.csv", index=False, float_format="%.4f")
-    figure = check_figure(observed, simulated, training, out / "check_ecdf.png")
+    from sim.cli.args import figure_options
+
+    figure = check_figure(observed, simulated, training, out / "check_ecdf.png",
+                          figure_options(args))
     print(f"{args.log}: {len(log.cases):,} cases, window of {held.window_end_h - held.window_start_h:g} h; "
           f"{reps} replications, seed {args.seed}"
           + ("" if train is not None else "; no --train: no naive forecasts"))

@@ -40,6 +40,9 @@ def register_subcommand(sub) -> None:
     p.add_argument("--quick", type=flags.non_negative_number, default=1.0,
                    help="hours under which a closure counts as administrative (default 1)")
     p.add_argument("--out", default="results/calibration", help="output folder")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -72,6 +75,8 @@ def main(args: argparse.Namespace) -> int:
     (out / "calibration.yaml").write_text(
         "# Close-time distributions (hours) fitted by govsim calibrate; paste one into a "
         "scenario.\n" + yaml.safe_dump(blocks, sort_keys=False, width=100))
-    fig = qq_figure(requests, fits, by, out / "qq.png")
+    from sim.cli.args import figure_options
+
+    fig = qq_figure(requests, fits, by, out / "qq.png", figure_options(args))
     print(f"written: {out / 'calibration.yaml'}, {fig}")
     return 0

@@ -43,6 +43,9 @@ def register(sub) -> None:
     p.add_argument("--confidence", type=flags.level, default=0.95,
                    help="CI level, between 0 and 1 (default 0.95)")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a value of every district, e.g. --set reform.whistle.enabled=true"
@@ -84,9 +87,12 @@ def main(args: argparse.Namespace) -> int:
     atomic_csv(result.summary, out / "summary.csv")
     atomic_csv(pool_summary(record.pop("pools"), by="district"), out / "pools.csv")
     if not args.no_figures:
+        from sim.analysis.labels import labels_of
         from sim.city.figures import city_figures
+        from sim.cli.args import figure_options
 
-        city_figures(result, out / "figures", city.name)
+        city_figures(result, out / "figures", city.name,
+                     labels=labels_of(city.districts.values()), options=figure_options(args))
     cases = int(sum(t["cases"] for t in record["tasks"]))
     manifest = {
         "city": city.name, "city_file": str(args.city), "overrides": args.overrides,

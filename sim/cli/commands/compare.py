@@ -36,6 +36,9 @@ def register(sub) -> None:
                         "(step-down) or bonferroni (also simultaneous CIs); default none. "
                         "The adjusted columns are written to comparison.csv")
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -43,7 +46,7 @@ def main(args: argparse.Namespace) -> int:
     if len(args.scenarios) < 2:
         print("error: compare needs at least two scenarios", file=sys.stderr)
         return 2
-    from sim.cli.args import check_precision_args, load_for_run
+    from sim.cli.args import check_precision_args, figure_options, load_for_run
     from sim.cli.text import comparison_value_lines, difference_table_lines, family_line
     from sim.experiment.compare import distinct_names, run_compare
     from sim.scenario.paths import safe_component
@@ -61,7 +64,7 @@ def main(args: argparse.Namespace) -> int:
                       quiet=args.quiet, confidence=args.confidence, command=command,
                       figures=not args.no_figures, target_precision=args.target_precision,
                       precision_metric=args.precision_metric, max_reps=args.max_reps,
-                      adjust=args.adjust)
+                      adjust=args.adjust, figure_options=figure_options(args))
     reps = res.results[0].reps
     computed = sum(len(r.computed) for r in res.results)
     reused = sum(len(r.reused) for r in res.results)
@@ -85,5 +88,6 @@ def main(args: argparse.Namespace) -> int:
     print(f"results: {out}/ (comparison.csv, per_replication.csv, manifest.json, "
           f"{', '.join(r.out.name + '/' for r in res.results)})")
     if not args.no_figures:
-        print(f"figures: {out}/figures/ (compare_ecdf.png, compare_diffs.png)")
+        print(f"figures: {out}/figures/ (compare_ecdf, compare_diffs, backlog; response_hist "
+              "in each run folder)")
     return 0

@@ -47,10 +47,14 @@ def register(sub) -> None:
     add_run_args(p, reps=3)
     add_design_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.cli.args import figure_options
     from sim.cli.design_args import load_design_inputs
     from sim.experiment.robustness import run_robustness, summary_lines
     from sim.scenario.errors import Problem, ScenarioError
@@ -65,7 +69,8 @@ def main(args: argparse.Namespace) -> int:
                          args.seed, out, threshold=args.threshold, backend=args.backend,
                          workers=args.workers, scheduler=args.scheduler, force=args.force,
                          quiet=args.quiet, confidence=args.confidence,
-                         command=["govsim", *sys.argv[1:]], figures=not args.no_figures)
+                         command=["govsim", *sys.argv[1:]], figures=not args.no_figures,
+                         figure_options=figure_options(args))
     print(f"robustness of {scenario.name} - {against.name} on {args.metric}: {len(params)} "
           f"parameters from {declared}, {args.points} Latin hypercube points x {args.reps} "
           f"replications, seed {args.seed}, common random numbers ({res.run.computed} "

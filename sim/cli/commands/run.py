@@ -30,6 +30,9 @@ def register(sub) -> None:
     add_run_args(p)
     add_precision_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -58,16 +61,18 @@ def main(args: argparse.Namespace) -> int:
         [res] = run_scenarios([scenario], args.reps, args.seed, [out], force=args.force,
                               confidence=args.confidence, command=command,
                               write_outputs=False, **kw)
+    from sim.cli.args import figure_options
     from sim.experiment.runner import write_run_outputs
 
-    write_run_outputs(res, args.backend, args.workers, command, args.confidence,
-                      figures=not args.no_figures, extra={"precision": precision})
+    tables = write_run_outputs(res, args.backend, args.workers, command, args.confidence,
+                               figures=not args.no_figures, extra={"precision": precision},
+                               figure_options=figure_options(args))
     print(f"{scenario.name}: {res.reps} replications, seed {args.seed} "
           f"({len(res.computed)} computed, {len(res.reused)} reused, {res.wall_s:.1f} s); "
           f"{int(args.confidence * 100)}% CI half-widths after ±")
     if precision is not None:
         print(precision_line(precision))
-    for line in summary_lines(res.summary):
+    for line in summary_lines(tables["summary"]):
         print("  " + line)
     print(f"results: {out}/ (cases.parquet, summary.csv, pools.csv, capacity.csv, "
           "streets.csv, departments.csv, backlog.csv, manifest.json)")

@@ -48,10 +48,14 @@ def register(sub) -> None:
     add_run_args(p, reps=3)
     add_design_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    from sim.cli.args import figure_options
     from sim.cli.design_args import load_design_inputs
     from sim.experiment.sensitivity import run_sensitivity, sensitivity_lines
     from sim.scenario.errors import Problem, ScenarioError
@@ -67,7 +71,8 @@ def main(args: argparse.Namespace) -> int:
                           args.seed, out, backend=args.backend, workers=args.workers,
                           scheduler=args.scheduler, force=args.force, quiet=args.quiet,
                           confidence=args.confidence, command=["govsim", *sys.argv[1:]],
-                          figures=not args.no_figures)
+                          figures=not args.no_figures,
+                          figure_options=figure_options(args))
     what = args.metric if against is None else f"{args.metric}: {scenario.name} - {against.name}"
     print(f"sensitivity ({args.method}) of {what}: {len(params)} parameters from {declared}, "
           f"{len(res.run.values)} points x {args.reps} replications, seed {args.seed}, common "

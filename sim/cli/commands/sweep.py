@@ -34,12 +34,15 @@ def register(sub) -> None:
 
     add_run_args(p)
     p.add_argument("--no-figures", action="store_true", help="skip the figures")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     from sim.analysis.summary import ALL
-    from sim.cli.args import load_for_run
+    from sim.cli.args import figure_options, load_for_run
     from sim.cli.text import fmt
     from sim.experiment.sweep import (
         _short_keys,
@@ -75,7 +78,8 @@ def main(args: argparse.Namespace) -> int:
     res = run_sweep(base, vary, args.reps, args.seed, out, backend=args.backend,
                     workers=args.workers, scheduler=args.scheduler, force=args.force,
                     quiet=args.quiet, confidence=args.confidence,
-                    command=["govsim", *sys.argv[1:]], figures=not args.no_figures)
+                    command=["govsim", *sys.argv[1:]], figures=not args.no_figures,
+                    figure_options=figure_options(args))
     computed = sum(len(r.computed) for r in res.results)
     reused = sum(len(r.reused) for r in res.results)
     print(f"sweep {base.name}: {len(res.points)} points x {args.reps} replications, seed "

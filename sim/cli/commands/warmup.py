@@ -39,6 +39,9 @@ def register(sub) -> None:
                    help="cycle removed from the backlog before MSER (default 1w: office hours "
                         "make a weekly cycle; 0 for none)")
     p.add_argument("--no-figures", action="store_true", help="skip the figure")
+    from sim.cli.args import add_figure_args
+
+    add_figure_args(p)
     p.set_defaults(func=main)
 
 
@@ -106,10 +109,12 @@ def main(args: argparse.Namespace) -> int:
     atomic_write_bytes(out / "backlog.csv", found.series.to_csv(float_format="%.6g").encode())
     if not args.no_figures:
         from sim.analysis.plots import warmup_figure
+        from sim.cli.args import figure_options
 
         path = warmup_figure(found.series, found.statistic, found.warmup_h, found.batch_h,
                              out / "figures" / "warmup.png", title=scenario.name,
-                             analysed=found.analysed if found.period_h else None)
+                             analysed=found.analysed if found.period_h else None,
+                             options=figure_options(args))
         print(f"figure: {path}")
     print(f"results: {out}/ (warmup.json, backlog.csv)")
     return 0
