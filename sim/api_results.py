@@ -32,7 +32,7 @@ from sim.analysis.summary import ALL, METRIC_LABELS
 from sim.experiment.backlog_figure import draw_backlog
 from sim.experiment.compare import CompareResult as _Compared
 from sim.experiment.manifest import package_versions
-from sim.experiment.runner import BACKLOG_DAY_H, ScenarioResult, run_tables
+from sim.experiment.runner import BACKLOG_DAY_H, ScenarioResult, labelled_summary, run_tables
 from sim.experiment.sweep import SweepResult as _Swept
 from sim.scenario.loader import resolved_dict
 from sim.scenario.schema import Scenario
@@ -105,7 +105,7 @@ class RunResult:
             scenario=resolved_dict(res.scenario), seed=res.seed, replications=res.reps,
             confidence=confidence)
         return cls(res.scenario, res.seed, res.reps, confidence, res.cases, res.pools,
-                   res.visits, res.per_rep, res.summary, manifest, res.out, res)
+                   res.visits, res.per_rep, labelled_summary(res), manifest, res.out, res)
 
     @property
     def name(self) -> str:

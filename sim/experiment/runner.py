@@ -203,6 +203,13 @@ def departments_needed(scenario: Scenario) -> dict[str, list[str]]:
     return {name: list(ct.departments) for name, ct in scenario.case_types.items()}
 
 
+def labelled_summary(res: ScenarioResult) -> pd.DataFrame:
+    """``summary.csv``: the run's summary with the case types' display labels beside them."""
+    from sim.analysis.labels import labels_of, with_label_column
+
+    return with_label_column(res.summary, "case_type", labels_of([res.scenario]).case_type)
+
+
 def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame]:
     """The tables of a run folder, by file stem: ``summary``, ``pools``, ``reports``,
     ``streets``, ``departments``, ``backlog`` and ``capacity`` (what ``write_run_outputs``
@@ -213,7 +220,7 @@ def run_tables(res: ScenarioResult, confidence: float) -> dict[str, pd.DataFrame
     s = res.scenario
     labels = labels_of([s])
     return {
-        "summary": with_label_column(res.summary, "case_type", labels.case_type),
+        "summary": labelled_summary(res),
         "pools": pool_summary(res.pools),
         "reports": report_summary(res.visits, res.cases, s.reform.whistle.report_within,
                                   confidence),
