@@ -7,7 +7,9 @@
 ``pools``
     one row per staff pool: headcount, staff-hours busy, staff-hours open, utilisation;
 ``visits``
-    one row per team sent to a case: which pool, whether whistled, when asked and when on site.
+    one row per team sent to a case: which pool, whether whistled, when asked and when on site;
+``steps``
+    one row per step of a case's life (``STEP_COLUMNS``; the steps are in ``sim.model.steps``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ import pandas as pd
 
 from sim.model.case import DISCOVERED_BY, HANDLED_BY
 from sim.model.routing import ROUTES
+from sim.model.steps import (
+    CITIZEN_UNIT,
+    GRID_UNIT,
+    GRID_WORKER_UNIT,
+    OCCURRED,
+    ON_SITE,
+    REPORTED,
+    STEPS,
+)
 from sim.model.streams import Streams
 from sim.model.world import World
 from sim.scenario.schema import UNLIMITED, Scenario
@@ -34,6 +45,8 @@ CASE_COLUMNS = [
     "bounces", "handoffs", "reopens", "route", "respond_within_h", "first_closure_solved",
     "in_warmup",
 ]
+
+STEP_COLUMNS = ["scenario", "replication", "case_id", "step", "time", "unit"]
 
 
 @dataclass
@@ -48,6 +61,7 @@ class Replication:
     visits: pd.DataFrame
     end_time: float
     wall_s: float
+    steps: pd.DataFrame | None = None
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Replication:
@@ -70,9 +84,11 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     visits = visit_table(records, scenario, replication)
     records.visits = None
     cases = case_table(records, scenario, replication)
+    steps = step_table(records, scenario, replication)
     return Replication(
         scenario=scenario.name, seed=seed, replication=replication, cases=cases,
-        pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started)
+        pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started,
+        steps=steps)
 
 
 LARGE_RUN = 50_000
@@ -162,6 +178,47 @@ def _column(values, dtype) -> np.ndarray:
     if isinstance(values, array) and np.dtype(dtype).itemsize == values.itemsize:
         return np.frombuffer(values, dtype=dtype)
     return np.asarray(values, dtype=dtype)
+
+
+def step_table(world: World, scenario: Scenario, replication: int) -> pd.DataFrame:
+    """One row per step of a case (``STEP_COLUMNS``), each case's steps in time order (steps
+    at the same moment in the order they happened). ``world`` is as for ``case_table``.
+
+    ``occurred`` and ``reported`` come from the case attributes (as ``t_occur`` and
+    ``t_report`` in the case table); the other steps from the step log, less the arrivals of
+    teams still on their way when the run stopped (as ``t_onsite``).
+    """
+    c, log = world.cases, world.outcomes.steps
+    n = len(c.t_occur)
+    limit = scenario.simulation.horizon + scenario.simulation.drain_limit
+    reported = np.flatnonzero(np.isfinite(c.t_report) & (c.t_report <= limit))
+    patrol = np.asarray(c.discovered_by)[reported] == DISCOVERED_BY.index("patrol")
+    time_ = np.frombuffer(log.time, dtype=float) if len(log) else np.zeros(0)
+    step = np.frombuffer(log.step, dtype=np.int8) if len(log) else np.zeros(0, np.int8)
+    kept = ~np.isnan(time_) & ~((step == ON_SITE) & (time_ > world.end_time))
+    case_id = np.concatenate([np.arange(n, dtype=np.int64), reported.astype(np.int64),
+                              _column(log.case_id, np.int64)[kept]]).astype(np.int32)
+    times = np.concatenate([np.asarray(c.t_occur, dtype=float), c.t_report[reported],
+                            time_[kept]])
+    steps = np.concatenate([np.full(n, OCCURRED, np.int8), np.full(len(reported), REPORTED,
+                                                                     np.int8), step[kept]])
+    units = np.concatenate([np.full(n, GRID_UNIT, np.int32),
+                            np.where(patrol, GRID_WORKER_UNIT, CITIZEN_UNIT).astype(np.int32),
+                            _column(log.unit, np.int32)[kept]])
+    # By case, then time; stable, so that steps of one moment keep the order they happened in.
+    order = np.argsort(times, kind="stable")
+    order = order[np.argsort(case_id[order], kind="stable")]
+    # Two units may share a name (a street and a department both called "x"): one category.
+    names, name_code = np.unique(np.asarray(log.unit_names, dtype=object), return_inverse=True)
+    return pd.DataFrame({
+        "scenario": pd.Categorical.from_codes(np.zeros(len(order), dtype=np.int8),
+                                              [scenario.name]),
+        "replication": np.full(len(order), replication, dtype=np.int32),
+        "case_id": case_id[order],
+        "step": pd.Categorical.from_codes(steps[order], STEPS),
+        "time": times[order],
+        "unit": pd.Categorical.from_codes(name_code[units[order]], list(names)),
+    })
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import simpy
 
 from sim.model.pool import REST, Pool
+from sim.model.steps import ON_SITE
 
 NAN = float("nan")
 
@@ -40,6 +41,7 @@ def set_out(outcomes, visits, row: int, case: int, pool: Pool, now: float, t_req
     """
     hours = (travel or pool.travel)()
     outcomes.wait_h[case] += now - t_request
+    outcomes.steps.add(case, ON_SITE, now + hours, pool.unit)
     visits.pool[row] = pool.name
     visits.t_start[row] = now
     visits.t_onsite[row] = now + hours   # a team on its way arrives (travel never pauses)
@@ -186,8 +188,10 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 start = env.now
                 yield env.timeout(pool.work_end(onsite, work) - start)
                 break
-            elif remaining > work and math.isnan(outcomes.t_onsite[case]):
-                outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
+            elif remaining > work:   # resumed on the way there
+                outcomes.steps.add(case, ON_SITE, now + remaining - work, pool.unit)
+                if math.isnan(outcomes.t_onsite[case]):
+                    outcomes.t_onsite[case] = now + remaining - work
             start = env.now
             yield env.timeout(pool.work_end(start, remaining) - start)
             break
@@ -196,13 +200,16 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 done = pool.log_work(start, env.now)
                 worked += done
                 remaining -= done
-                if remaining > work and outcomes.t_onsite[case] == onsite:
-                    outcomes.t_onsite[case] = NAN  # called back before reaching the site
+                if remaining > work:   # called back before reaching the site
+                    outcomes.steps.withdraw(case, ON_SITE, pool.unit)
+                    if outcomes.t_onsite[case] == onsite:
+                        outcomes.t_onsite[case] = NAN
             pool.resource.release(req)
             queued = env.now
             req = yield from granted(env, pool, priority)
             if remaining is not None:  # before that, the first start counts all the waiting
                 outcomes.wait_h[case] += env.now - queued
     worked += finish(pool, req, start, env.now)
+    outcomes.steps.handler[case] = pool.unit
     if pool is on_call:
         finish_call_out(env, pool, worked)
