@@ -12,7 +12,7 @@ def __getattr__(name: str):
     # Imported lazily so that ``import sim`` stays cheap for worker processes.
     if name in ("run", "compare", "comparison_table", "sweep", "load", "summarise",
                 "per_replication", "warmup", "outputs", "measures", "backlog",
-                "SatisfactionModel"):
+                "SatisfactionModel", "event_log"):
         from sim import api
 
         return getattr(api, name)
