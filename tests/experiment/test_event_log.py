@@ -105,6 +105,17 @@ def test_govsim_eventlog_writes_the_file_and_refuses_bad_input_in_one_line(run_f
     assert "not a run folder" in capsys.readouterr().err
 
 
+def test_sim_event_log_writes_the_same_file_as_the_command(run_folder, tmp_path):
+    import sim
+
+    cli = tmp_path / "cli.ocel.json"
+    assert main(["eventlog", str(run_folder), "--start", "2025-01-06", "--format", "ocel",
+                 "--out", str(cli)]) == 0
+    api = sim.event_log(run_folder, "2025-01-06", "ocel", out=tmp_path / "api.ocel.json")
+    assert api == tmp_path / "api.ocel.json"
+    assert api.read_bytes() == cli.read_bytes()
+
+
 def test_a_start_that_is_not_a_monday_is_refused_naming_the_monday_before():
     assert check_start(date(2024, 12, 30)) == date(2024, 12, 30)
     with pytest.raises(ValueError, match="a Sunday.*2025-01-06"):
