@@ -26,7 +26,6 @@ from sim.model.steps import (
     DISPATCHED,
     REFERRED,
     REOPENED,
-    RESOLVED,
 )
 from sim.model.steps import WHISTLED as SUMMONED
 from sim.model.visit import acquire, ask, finish, finish_call_out, serve, set_out
@@ -124,11 +123,12 @@ class CaseFlow:
                     yield env.timeout(triage)
                     street.dispatch.log_busy(env.now - triage, env.now)
                     street.dispatch.served += 1
-            steps.add(i, DISPATCHED, env.now, street.dispatch_unit)
             route = self.routing.route(k, street.index, failed_by_street)
             if round_ == 0:
                 outcomes.t_dispatch[i] = env.now
                 outcomes.route[i] = ROUTE_CODE[route]
+            else:   # the first triage is t_dispatch: the step log needs only the others
+                steps.add(i, DISPATCHED, env.now, street.dispatch_unit)
             if route == BY_STREET or route == TEAM:
                 yield from self.by_street(i, k, street, route == TEAM)
             elif route == REFER:
@@ -152,18 +152,18 @@ class CaseFlow:
                     continue
                 outcomes.t_resolved[i] = done
                 outcomes.t_closed[i] = env.now
-                steps.add(i, RESOLVED, done, steps.handler[i])
-                steps.add(i, CLOSED, env.now, street.unit)
+                steps.closer[i] = street.unit
                 break
+            # Closed on the handler's word. The last closure is t_closed (its unit the
+            # closer); one that a recall reopens is logged as the case comes back.
             outcomes.t_closed[i] = done
+            closer = steps.closer[i] = steps.handler[i]
             if not failed:
                 outcomes.t_resolved[i] = done
-                steps.add(i, RESOLVED, done, steps.handler[i])
-                steps.add(i, CLOSED, done, steps.handler[i])
                 break
-            steps.add(i, CLOSED, done, steps.handler[i])
             yield env.timeout(self.recall.item(i, round_))
             outcomes.reopens[i] += 1
+            steps.add(i, CLOSED, done, closer)
             steps.add(i, REOPENED, env.now, CITIZEN_UNIT)
             failed_by_street = route == BY_STREET or route == TEAM
         world.case_finished()

@@ -41,7 +41,6 @@ def set_out(outcomes, visits, row: int, case: int, pool: Pool, now: float, t_req
     """
     hours = (travel or pool.travel)()
     outcomes.wait_h[case] += now - t_request
-    outcomes.steps.add(case, ON_SITE, now + hours, pool.unit)
     visits.pool[row] = pool.name
     visits.t_start[row] = now
     visits.t_onsite[row] = now + hours   # a team on its way arrives (travel never pauses)
@@ -170,6 +169,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
         travel = None
     calendar = pool.calendar
     remaining = None  # travel and work left, once a person has been free for this case
+    resumed = None    # the step-log row of the arrival after a preemption on the way
     worked = 0.0
     while True:
         start = None
@@ -190,6 +190,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 break
             elif remaining > work:   # resumed on the way there
                 outcomes.steps.add(case, ON_SITE, now + remaining - work, pool.unit)
+                resumed = len(outcomes.steps) - 1
                 if math.isnan(outcomes.t_onsite[case]):
                     outcomes.t_onsite[case] = now + remaining - work
             start = env.now
@@ -201,7 +202,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 worked += done
                 remaining -= done
                 if remaining > work:   # called back before reaching the site
-                    outcomes.steps.withdraw(case, ON_SITE, pool.unit)
+                    outcomes.steps.called_back(row, resumed)
                     if outcomes.t_onsite[case] == onsite:
                         outcomes.t_onsite[case] = NAN
             pool.resource.release(req)

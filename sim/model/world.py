@@ -20,7 +20,7 @@ from sim.model.grid import generate_cases
 from sim.model.pool import Pool
 from sim.model.routing import RoutingRule
 from sim.model.staffing import PoolPlan, StaffingPlan, staffing_plan
-from sim.model.steps import CLOSED, GRID_WORKER_UNIT, RESOLVED, StepLog
+from sim.model.steps import StepLog
 from sim.model.streams import Streams
 from sim.model.street import Street
 from sim.scenario.schema import Scenario
@@ -111,6 +111,7 @@ class World:
             street.unit = steps.register(street.name)
             street.dispatch_unit = (street.dispatch.unit if street.dispatch is not None
                                     else steps.register(f"{street.name}/dispatch"))
+            steps.dispatch_units.append(street.dispatch_unit)
 
     def _pool(self, plan: PoolPlan) -> Pool:
         """The SimPy pool of one entry of the staffing plan."""
@@ -190,9 +191,7 @@ class World:
             o.first_closure_solved[i] = 1   # fixed on the spot: solved at once
             done = float(c.t_report[i] + c.on_spot_time[i])
             if done <= limit:
-                o.t_resolved[i] = o.t_closed[i] = done
-                o.steps.add(i, RESOLVED, done, GRID_WORKER_UNIT)
-                o.steps.add(i, CLOSED, done, GRID_WORKER_UNIT)
+                o.t_resolved[i] = o.t_closed[i] = done   # by the grid worker
         flow = np.flatnonzero(reported & ~c.on_spot)
         order = flow[np.argsort(c.t_report[flow], kind="stable")]
         until = max([self.scenario.simulation.horizon,

@@ -85,6 +85,10 @@ def test_the_step_log_agrees_with_the_case_columns(name):
     dispatched = cases["t_dispatch"].notna()
     assert (counts.loc[dispatched, "dispatched"] == cases.loc[dispatched, "reopens"] + 1).all()
     assert (counts.loc[~dispatched, ["dispatched", "referred", "whistled"]] == 0).all().all()
+    closed_loop = name != "referral"   # the whistle's closed loop is on by default
+    done = cases["resolved"]
+    assert (counts.loc[done, "closed"]
+            == (1 if closed_loop else cases.loc[done, "reopens"] + 1)).all()
     if name == "referral":   # without the whistle every hand-off is a referral
         assert counts["referred"].equals(cases["handoffs"].astype(counts["referred"].dtype))
     # Every team on site is a visit on site, case by case; at the same times, except where a
