@@ -199,67 +199,75 @@ def step_table(world: World, scenario: Scenario, replication: int,
     log = o.steps
     n = len(c.t_occur)
     limit = scenario.simulation.horizon + scenario.simulation.drain_limit
-    reported = np.flatnonzero(np.isfinite(c.t_report) & (c.t_report <= limit))
-    patrol = np.asarray(c.discovered_by)[reported] == DISCOVERED_BY.index("patrol")
+    t_report = np.asarray(c.t_report)
     t_dispatch, t_resolved, t_closed = (_column(x, float)
                                         for x in (o.t_dispatch, o.t_resolved, o.t_closed))
-    dispatched = np.flatnonzero(~np.isnan(t_dispatch))
-    resolved = np.flatnonzero(~np.isnan(t_resolved))
-    closed = np.flatnonzero(~np.isnan(t_closed))
+    reported = np.isfinite(t_report) & (t_report <= limit)
+    dispatched, resolved, closed = ~np.isnan(t_dispatch), ~np.isnan(t_resolved), ~np.isnan(
+        t_closed)
+    # Unit codes become the codes of the table's unit categories (two units may share a name,
+    # a street and a department both called "x": one category), in the smallest integer type.
+    names, name_code = np.unique(np.asarray(log.unit_names, dtype=object), return_inverse=True)
+    name_code = name_code.astype(np.int8 if len(names) < 2**7 else
+                                 np.int16 if len(names) < 2**15 else np.int32)
+    # A case's steps are: the head (occurred, reported, first dispatch), any number in the
+    # middle (teams on site, the logged steps), the tail (resolved, last closed). Only the
+    # middle needs sorting (by case, time and the order of STEPS); each part is then placed
+    # case by case, in that order, straight into the table's columns (a large run's table is
+    # built with few temporary arrays).
     arrived = visits["t_onsite"].to_numpy() <= world.end_time
     arrived[log.withdrawn_visits] = False
     pool_codes, pool_names = pd.factorize(visits["pool"][arrived])
     index = {name: code for code, name in enumerate(log.unit_names)}
     log_case, log_step, log_time, log_unit = log.columns()
     kept = ~np.isnan(log_time) & ~((log_step == ON_SITE) & (log_time > world.end_time))
-    handler, closer = _column(log.handler, np.int32), _column(log.closer, np.int32)
-    # A case's steps are: the head (occurred, reported, first dispatch), any number in the
-    # middle (teams on site, the logged steps), the tail (resolved, last closed). Only the
-    # middle needs sorting (by case, time and the order of STEPS); the parts are then placed
-    # case by case, in that order: a sort of a third of the rows instead of all of them.
-    head = [
-        (np.arange(n), OCCURRED, c.t_occur, GRID_UNIT),
-        (reported, REPORTED, c.t_report[reported],
-         np.where(patrol, GRID_WORKER_UNIT, CITIZEN_UNIT)),
-        (dispatched, DISPATCHED, t_dispatch[dispatched],
-         np.asarray(log.dispatch_units, dtype=np.int64)[c.street[dispatched]]),
-    ]
-    middle = [
-        (visits["case_id"].to_numpy()[arrived], ON_SITE, visits["t_onsite"].to_numpy()[arrived],
-         np.array([index[name] for name in pool_names], dtype=np.int64)[pool_codes]),
-        (log_case[kept], log_step[kept], log_time[kept], log_unit[kept]),
-    ]
-    tail = [
-        (resolved, RESOLVED, t_resolved[resolved], handler[resolved]),
-        (closed, CLOSED, t_closed[closed], closer[closed]),
-    ]
-    m_case, m_step, m_time, m_unit = (np.concatenate([np.broadcast_to(p[k], len(p[0]))
-                                                      for p in middle]) for k in range(4))
+    m_case = np.concatenate([visits["case_id"].to_numpy()[arrived], log_case[kept]])
+    m_time = np.concatenate([visits["t_onsite"].to_numpy()[arrived], log_time[kept]])
+    m_step = np.concatenate([np.full(len(pool_codes), ON_SITE, np.int8), log_step[kept]])
+    m_unit = np.concatenate([np.array([index[p] for p in pool_names], np.int32)[pool_codes],
+                             log_unit[kept]])
+    del log_case, log_step, log_time, log_unit, pool_codes, kept
     m_order = np.lexsort((m_step, m_time, m_case))
-    parts = [*((p, False) for p in head),
-             ((m_case[m_order], m_step[m_order], m_time[m_order], m_unit[m_order]), True),
-             *((p, False) for p in tail)]
-    per_case = sum(np.bincount(p[0], minlength=n) for p, _ in parts)
-    rows = int(per_case.sum())
+    m_case, m_step, m_time, m_unit = (x[m_order] for x in (m_case, m_step, m_time, m_unit))
+    del m_order
+    filled = reported.astype(np.int64) + dispatched + resolved + closed + 1
+    filled += np.bincount(m_case, minlength=n)
+    rows = int(filled.sum())
+    filled = np.cumsum(filled) - filled   # each case's next free row
     case_id, steps = np.empty(rows, np.int32), np.empty(rows, np.int8)
-    times, units = np.empty(rows), np.empty(rows, np.int32)
-    filled = np.cumsum(per_case) - per_case   # each case's next free row
-    for (cases, step, when, unit), sorted_by_case in parts:
-        # A row's rank among its case's rows in this part: 0 but in the middle.
-        rank = np.arange(len(cases)) - np.searchsorted(cases, cases) if sorted_by_case else 0
+    times, units = np.empty(rows), np.empty(rows, name_code.dtype)
+
+    def place(cases, step, when, unit, rank=0) -> None:
         at = filled[cases] + rank
-        case_id[at], steps[at], times[at], units[at] = cases, step, when, unit
-        filled += np.bincount(cases, minlength=n)
-    # Two units may share a name (a street and a department both called "x"): one category.
-    names, name_code = np.unique(np.asarray(log.unit_names, dtype=object), return_inverse=True)
+        case_id[at], steps[at], times[at], units[at] = cases, step, when, name_code[unit]
+        filled[cases] += 1   # cases are distinct within a part (the middle adds its own)
+
+    everyone = np.arange(n)
+    place(everyone, OCCURRED, c.t_occur, GRID_UNIT)
+    at = np.flatnonzero(reported)
+    patrol = np.asarray(c.discovered_by)[at] == DISCOVERED_BY.index("patrol")
+    place(at, REPORTED, t_report[at], np.where(patrol, GRID_WORKER_UNIT, CITIZEN_UNIT))
+    at = np.flatnonzero(dispatched)
+    place(at, DISPATCHED, t_dispatch[at],
+          np.asarray(log.dispatch_units, dtype=np.int64)[c.street[at]])
+    # The middle: a row's rank among its case's rows (the rows are sorted by case).
+    rank = np.arange(len(m_case)) - np.searchsorted(m_case, m_case)
+    at = filled[m_case] + rank
+    case_id[at], steps[at], times[at], units[at] = m_case, m_step, m_time, name_code[m_unit]
+    filled += np.bincount(m_case, minlength=n)
+    del m_case, m_step, m_time, m_unit, rank
+    at = np.flatnonzero(resolved)
+    place(at, RESOLVED, t_resolved[at], _column(log.handler, np.int32)[at])
+    at = np.flatnonzero(closed)
+    place(at, CLOSED, t_closed[at], _column(log.closer, np.int32)[at])
     return pd.DataFrame({
         "scenario": pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), [scenario.name]),
         "replication": np.full(rows, replication, dtype=np.int32),
         "case_id": case_id,
         "step": pd.Categorical.from_codes(steps, STEPS),
         "time": times,
-        "unit": pd.Categorical.from_codes(name_code[units], list(names)),
-    })
+        "unit": pd.Categorical.from_codes(units, list(names)),
+    }, copy=False)
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:
