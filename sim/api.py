@@ -54,8 +54,8 @@ from sim.scenario.schema import Scenario
 ScenarioLike = str | Path | Mapping | Scenario
 
 __all__ = ["CompareResult", "RunResult", "SatisfactionModel", "SweepResult", "backlog",
-           "compare", "comparison_table", "load", "measures", "outputs", "per_replication",
-           "run", "summarise", "sweep", "warmup"]
+           "compare", "comparison_table", "event_log", "load", "measures", "outputs",
+           "per_replication", "run", "summarise", "sweep", "warmup"]
 
 
 def load(scenario: ScenarioLike, overrides: Overrides = ()) -> Scenario:
@@ -207,3 +207,23 @@ def warmup(scenario: ScenarioLike, reps: int = 5, seed: int = 1, step: float = 1
 
     s = load(scenario, overrides)
     return suggest_warmup(run(s, reps=reps, seed=seed).cases, s.simulation.horizon, step)
+
+
+def event_log(run_folder: str | Path, start, format: str = "xes",
+              replication: int | None = None, out: str | Path | None = None) -> Path:
+    """Write the event log of a run folder (``sim.run(..., out=FOLDER)``) for process mining
+    and return its path: one event per step of every case, with the unit that took it.
+
+    ``start`` (a Monday, ``"2025-01-06"`` or a ``date``) is the calendar date of simulated
+    hour 0 at 00:00 local time. ``format`` is ``"xes"`` or ``"ocel"`` (OCEL 2.0 JSON); the
+    file is ``out``, else ``eventlog.xes`` / ``eventlog.ocel.json`` in the folder. Open it
+    with ``pm4py.read_xes(path)`` or ``pm4py.read_ocel2(path)`` (``pip install
+    '.[eventlog]'``). See ``sim.experiment.event_log``.
+    """
+    from datetime import date
+
+    from sim.experiment.event_log import export_event_log
+
+    day = date.fromisoformat(start) if isinstance(start, str) else start
+    return export_event_log(Path(run_folder), day, format, replication,
+                            Path(out) if out is not None else None)

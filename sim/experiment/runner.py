@@ -3,7 +3,8 @@
 ``run_scenarios`` is the engine under ``govsim run``, ``compare`` and ``sweep``: it opens one
 workspace per scenario, computes only the replications not already on disk (on the chosen
 executor, all scenarios' replications in one pool of tasks), stores each as it finishes, then
-writes each scenario's ``cases.parquet``, its tables (``run_tables``: ``summary.csv``,
+writes each scenario's ``cases.parquet`` and ``steps.parquet`` (every step of every case, for
+event logs: ``sim.experiment.event_log``), its tables (``run_tables``: ``summary.csv``,
 ``pools.csv``, ``reports.csv``, ``streets.csv``, ``departments.csv``, ``backlog.csv``,
 ``capacity.csv``) and ``manifest.json``.
 
@@ -87,6 +88,7 @@ class ScenarioResult:
     rep_wall_s: list[float] = field(default_factory=list)
     manifest: dict = field(default_factory=dict)
     end_times: dict[tuple[str, int], float] = field(default_factory=dict)
+    steps: pd.DataFrame | None = None
 
     @property
     def end_time(self) -> EndTime:
@@ -169,6 +171,7 @@ def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confid
         cases = pd.concat([r.cases for r in memory], ignore_index=True)
         pools = pd.concat([r.pools for r in memory], ignore_index=True)
         visits = pd.concat([r.visits for r in memory], ignore_index=True)
+        steps = pd.concat([r.steps for r in memory], ignore_index=True)
         rep_wall = [r.wall_s for r in memory]
         ends = {r.replication: r.end_time for r in memory}
         out = None
@@ -177,6 +180,7 @@ def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confid
         cases = space.load(wanted, "cases")
         pools = space.load(wanted, "pools")
         visits = space.load(wanted, "visits")
+        steps = space.load(wanted, "steps")
         meta = space.rep_meta(wanted)
         rep_wall = [m["wall_s"] for m in meta]
         ends = {rep: m.get("end_time") for rep, m in zip(wanted, meta, strict=True)}
@@ -187,7 +191,7 @@ def _collect(scenario, seed, reps, space, memory, computed, reused, wall, confid
     return ScenarioResult(scenario=scenario, seed=seed, reps=reps, cases=cases, pools=pools,
                           visits=visits, per_rep=per_rep, summary=summary, out=out,
                           computed=sorted(computed), reused=reused, wall_s=wall,
-                          rep_wall_s=rep_wall, end_times=end_times)
+                          rep_wall_s=rep_wall, end_times=end_times, steps=steps)
 
 
 def _recorded_ends(name: str, ends: dict[int, float | None]) -> dict[tuple[str, int], float]:
@@ -241,8 +245,8 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
                       figures: bool = True, extra: dict | None = None,
                       figure_options: FigureOptions | None = None,
                       overlaid: bool = False) -> dict[str, pd.DataFrame]:
-    """``cases.parquet``, the ``run_tables`` as CSV, ``manifest.json`` and figures; returns
-    the tables.
+    """``cases.parquet``, ``steps.parquet``, the ``run_tables`` as CSV, ``manifest.json`` and
+    figures; returns the tables.
 
     ``extra`` entries are added to the manifest (e.g. the record of ``--target-precision``).
     ``overlaid``: the run is part of a comparison whose figures overlay every run's ECDF and
@@ -252,6 +256,8 @@ def write_run_outputs(res: ScenarioResult, backend: str, workers: int | None,
 
     out = res.out
     atomic_parquet(res.cases, out / "cases.parquet")
+    if res.steps is not None:
+        atomic_parquet(res.steps, out / "steps.parquet")
     tables = run_tables(res, confidence)
     for stem, frame in tables.items():
         atomic_csv(frame, out / f"{stem}.csv")

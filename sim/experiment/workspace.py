@@ -1,7 +1,7 @@
 """A run's workspace: one folder holding its config, its replications and its results.
 
 ``DIR/reps/`` holds one set of Parquet files per finished replication (``rep-00003.cases.parquet``
-and its ``pools`` and ``visits`` tables), each written atomically, then a sealed
+and its ``pools``, ``visits`` and ``steps`` tables), each written atomically, then a sealed
 ``rep-00003.json`` recording the replication's identity (experiment key, seed, replication) and
 the SHA-256 of each table's bytes. A replication is reused only if its seal is intact, belongs to
 this experiment and replication, and every table still has the recorded checksum; a truncated,
@@ -38,7 +38,7 @@ from sim.version import __version__
 __all__ = ["OutputConflict", "OutputError", "Workspace", "atomic_parquet", "atomic_write_bytes",
            "experiment_key", "model_fingerprint", "run_identity"]
 
-TABLES = ("cases", "pools", "visits")
+TABLES = ("cases", "pools", "visits", "steps")
 
 
 @functools.cache

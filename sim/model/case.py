@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model.steps import StepLog
+
 NAN = float("nan")
 
 # Who finally handled a case.
@@ -71,6 +73,7 @@ class CaseOutcomes:
     handled_by: array = field(init=False)
     route: array = field(init=False)       # code into ``sim.model.routing.ROUTES``, first triage
     first_closure_solved: array = field(init=False)   # 1 yes, 0 closed unsolved, -1 not closed
+    steps: StepLog = field(init=False)     # every step, in the order they happen
 
     def __post_init__(self) -> None:
         n = self.n
@@ -83,6 +86,7 @@ class CaseOutcomes:
         self.route = array("b", [0]) * n
         self.first_closure_solved = array("b", [-1]) * n
         self.whistled = array("b", [0]) * n
+        self.steps = StepLog(n)
 
 
 @dataclass

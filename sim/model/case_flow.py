@@ -19,6 +19,15 @@ from sim.model.pool import DIRECT, REFERRAL, WHISTLE
 from sim.model.routing import CENTRE, REFER, ROUTE_CODE, TEAM
 from sim.model.routing import STREET as BY_STREET
 from sim.model.routing import WHISTLE as WHISTLED
+from sim.model.steps import (
+    BOUNCED,
+    CITIZEN_UNIT,
+    CLOSED,
+    DISPATCHED,
+    REFERRED,
+    REOPENED,
+)
+from sim.model.steps import WHISTLED as SUMMONED
 from sim.model.visit import acquire, ask, finish, finish_call_out, serve, set_out
 
 
@@ -67,6 +76,7 @@ class CaseFlow:
         self.misroute_u = cases.misroute_u
         self.recall = cases.recall_delay
         self.outcomes = world.outcomes
+        self.steps = world.outcomes.steps
         self.visits = world.visits
 
     # ------------------------------------------------------------------ the life of a case
@@ -95,7 +105,7 @@ class CaseFlow:
         The last allowed round always solves the problem, so every case that runs to its end
         is resolved; one still in the flow when the run stops is censored.
         """
-        env, outcomes, world = self.env, self.outcomes, self.world
+        env, outcomes, world, steps = self.env, self.outcomes, self.world, self.steps
         k = self.case_type[i]
         street = world.streets[self.street_of[i]]
         depts = self.type_depts[k]
@@ -117,6 +127,8 @@ class CaseFlow:
             if round_ == 0:
                 outcomes.t_dispatch[i] = env.now
                 outcomes.route[i] = ROUTE_CODE[route]
+            else:   # the first triage is t_dispatch: the step log needs only the others
+                steps.add(i, DISPATCHED, env.now, street.dispatch_unit)
             if route == BY_STREET or route == TEAM:
                 yield from self.by_street(i, k, street, route == TEAM)
             elif route == REFER:
@@ -135,17 +147,24 @@ class CaseFlow:
                 yield env.timeout(street.verify_time())
                 if failed:
                     outcomes.reopens[i] += 1
+                    steps.add(i, REOPENED, env.now, street.unit)
                     failed_by_street = route == BY_STREET or route == TEAM
                     continue
                 outcomes.t_resolved[i] = done
                 outcomes.t_closed[i] = env.now
+                steps.closer[i] = street.unit
                 break
+            # Closed on the handler's word. The last closure is t_closed (its unit the
+            # closer); one that a recall reopens is logged as the case comes back.
             outcomes.t_closed[i] = done
+            closer = steps.closer[i] = steps.handler[i]
             if not failed:
                 outcomes.t_resolved[i] = done
                 break
             yield env.timeout(self.recall.item(i, round_))
             outcomes.reopens[i] += 1
+            steps.add(i, CLOSED, done, closer)
+            steps.add(i, REOPENED, env.now, CITIZEN_UNIT)
             failed_by_street = route == BY_STREET or route == TEAM
         world.case_finished()
 
@@ -209,7 +228,8 @@ class CaseFlow:
                 yield from self.whistle(i, street, depts, positions[n:])
                 return
             dept = world.departments[d]
-            if dept.stationed_at(street.index) is None:
+            team = dept.stationed_at(street.index)
+            if team is None:
                 escalated = yield from self._paperwork(i, k, street, dept, d,
                                                        misroute=round_ == 0 and n == 0)
                 if escalated:
@@ -218,6 +238,7 @@ class CaseFlow:
                 priority = REFERRAL
             else:
                 outcomes.handoffs[i] += 1
+                self.steps.add(i, REFERRED, env.now, team.unit)
                 priority = DIRECT
             yield from self._until_open(i, dept.calendar)
             pool, travel = dept.unit_for(street.index)
@@ -229,23 +250,27 @@ class CaseFlow:
 
         Returns True when the whistle's ``after_wait`` passes on the way (the case escalates).
         """
-        env, outcomes = self.env, self.outcomes
+        env, outcomes, steps = self.env, self.outcomes, self.steps
         if misroute and self.misroute_u.item(i, 0) < self.misroute_p[k]:
             wrong = self.world.wrong_department(d, self.misroute_u.item(i, 1))
             if wrong is not None:
                 outcomes.handoffs[i] += 1
+                steps.add(i, REFERRED, env.now, wrong.unit)
                 if (yield from self._delay(i, street, wrong.paperwork(env.now))):
                     return True
                 outcomes.bounces[i] += 1
+                steps.add(i, BOUNCED, env.now, wrong.unit)
                 if (yield from self._delay(i, street, wrong.bounce_back(env.now))):
                     return True
         while True:
             outcomes.handoffs[i] += 1
+            steps.add(i, REFERRED, env.now, dept.unit)
             if (yield from self._delay(i, street, dept.paperwork(env.now))):
                 return True
             b = outcomes.bounces[i]
             if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
                 outcomes.bounces[i] += 1
+                steps.add(i, BOUNCED, env.now, dept.unit)
                 if (yield from self._delay(i, street, dept.bounce_back(env.now))):
                     return True
                 continue
@@ -277,8 +302,8 @@ class CaseFlow:
         k = self.case_type[i]
         if len(positions) == 1:
             j = positions[0]
-            yield env.timeout(self._summon_hours(i, k))
             dept = self.world.departments[depts[j]]
+            yield env.timeout(self._summon_hours(i, k, dept))
             if not (self.on_call and self.emergency[k] and dept.on_call is not None):
                 yield from self._until_open(i, dept.calendar)
             pool, on_call, travel = self._whistle_pool(dept, street, k)
@@ -305,9 +330,9 @@ class CaseFlow:
         env, outcomes = self.env, self.outcomes
         teams: dict = {}
         for j in positions:
-            summoned = ready = asked + self._summon_hours(i, k)
-            pool, on_call, travel = self._whistle_pool(self.world.departments[depts[j]], street,
-                                                       k)
+            dept = self.world.departments[depts[j]]
+            summoned = ready = asked + self._summon_hours(i, k, dept)
+            pool, on_call, travel = self._whistle_pool(dept, street, k)
             if on_call is None and not pool.calendar.always_open:
                 # Nobody on call for it: the department is summoned when its office opens, and
                 # the wait limit runs in its working hours.
@@ -364,20 +389,24 @@ class CaseFlow:
             # Everyone on a joint visit works the office team's hours: an on-call person
             # whose joint work pauses overnight is not at work (nor owed rest) meanwhile.
             worked = finish(got, req, start, env.now, office.calendar)
+            self.steps.handler[i] = got.unit
             if got.rest_pool is not None:
                 finish_call_out(env, got, worked)
         return absent
 
-    def _summon_hours(self, i, k) -> float:
-        """Hours from the whistle until a department takes it: the signal, once more for each
-        time it refuses (bounces) and is whistled again."""
-        outcomes = self.outcomes
+    def _summon_hours(self, i, k, dept) -> float:
+        """Hours from the whistle (now) until ``dept`` takes it: the signal, once more for each
+        time it refuses (bounces) and is whistled again. The refusals are decided now, from
+        the case's uniforms, and logged at the moments they happen."""
+        outcomes, steps, now = self.outcomes, self.steps, self.env.now
         outcomes.handoffs[i] += 1
+        steps.add(i, SUMMONED, now, dept.unit)
         hours = self.signal_delay
         while True:
             b = outcomes.bounces[i]
             if b < self.bounce_u.shape[1] and self.bounce_u.item(i, b) < self.bounce_p[k]:
                 outcomes.bounces[i] += 1
+                steps.add(i, BOUNCED, now + hours, dept.unit)
                 outcomes.handoffs[i] += 1
                 hours += self.signal_delay
                 continue

@@ -24,6 +24,7 @@ class Department:
         self.calendar = calendar
         self.on_call = on_call
         self.overflow = overflow
+        self.unit = 0   # its code in the step log (``sim.model.steps``), given by the world
         self._admin_delay = admin_delay      # working days, per referral
         self._bounce_return = bounce_return  # working days, for a bounced case to come back
         self.teams: dict[int, Pool] = {}     # street index -> stationed team (or the centre)

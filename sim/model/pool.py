@@ -161,6 +161,7 @@ class Pool:
         self.rest_in_window = 0.0       # staff-hours given back as rest after night call-outs
         self.rest_pool: Pool | None = None  # on-call pools: whose people they are
         self.order = 0
+        self.unit = 0   # its code in the step log (``sim.model.steps``), given by the world
         self.preemptive = priority == "preemptive"
         self.prioritised = priority != "none"
         if priority == "preemptive" and self.capacity > 0:

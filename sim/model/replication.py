@@ -7,7 +7,9 @@
 ``pools``
     one row per staff pool: headcount, staff-hours busy, staff-hours open, utilisation;
 ``visits``
-    one row per team sent to a case: which pool, whether whistled, when asked and when on site.
+    one row per team sent to a case: which pool, whether whistled, when asked and when on site;
+``steps``
+    one row per step of a case's life (``STEP_COLUMNS``; the steps are in ``sim.model.steps``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ import pandas as pd
 
 from sim.model.case import DISCOVERED_BY, HANDLED_BY
 from sim.model.routing import ROUTES
+from sim.model.steps import (
+    CITIZEN_UNIT,
+    CLOSED,
+    DISPATCHED,
+    GRID_UNIT,
+    GRID_WORKER_UNIT,
+    OCCURRED,
+    ON_SITE,
+    REPORTED,
+    RESOLVED,
+    STEPS,
+)
 from sim.model.streams import Streams
 from sim.model.world import World
 from sim.scenario.schema import UNLIMITED, Scenario
@@ -34,6 +48,8 @@ CASE_COLUMNS = [
     "bounces", "handoffs", "reopens", "route", "respond_within_h", "first_closure_solved",
     "in_warmup",
 ]
+
+STEP_COLUMNS = ["scenario", "replication", "case_id", "step", "time", "unit"]
 
 
 @dataclass
@@ -48,6 +64,7 @@ class Replication:
     visits: pd.DataFrame
     end_time: float
     wall_s: float
+    steps: pd.DataFrame | None = None
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> Replication:
@@ -70,9 +87,11 @@ def run_replication(scenario: Scenario, seed: int, replication: int) -> Replicat
     visits = visit_table(records, scenario, replication)
     records.visits = None
     cases = case_table(records, scenario, replication)
+    steps = step_table(records, scenario, replication, visits)
     return Replication(
         scenario=scenario.name, seed=seed, replication=replication, cases=cases,
-        pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started)
+        pools=pools, visits=visits, end_time=end_time, wall_s=time.perf_counter() - started,
+        steps=steps)
 
 
 LARGE_RUN = 50_000
@@ -162,6 +181,93 @@ def _column(values, dtype) -> np.ndarray:
     if isinstance(values, array) and np.dtype(dtype).itemsize == values.itemsize:
         return np.frombuffer(values, dtype=dtype)
     return np.asarray(values, dtype=dtype)
+
+
+def step_table(world: World, scenario: Scenario, replication: int,
+               visits: pd.DataFrame) -> pd.DataFrame:
+    """One row per step of a case (``STEP_COLUMNS``), each case's steps in time order (steps
+    of one moment in the order of ``STEPS``). ``world`` is as for ``case_table``, ``visits``
+    its ``visit_table``.
+
+    What the other records hold is read from them (``sim.model.steps`` says which steps):
+    ``occurred`` and ``reported`` (as ``t_occur`` and ``t_report`` in the case table), the
+    first ``dispatched``, ``resolved``, the last ``closed``, and ``on site`` from the visits
+    (less the arrivals after the run stopped, as ``t_onsite``, and those a preemptive whistle
+    called back); the rest from the step log.
+    """
+    c, o = world.cases, world.outcomes
+    log = o.steps
+    n = len(c.t_occur)
+    limit = scenario.simulation.horizon + scenario.simulation.drain_limit
+    t_report = np.asarray(c.t_report)
+    t_dispatch, t_resolved, t_closed = (_column(x, float)
+                                        for x in (o.t_dispatch, o.t_resolved, o.t_closed))
+    reported = np.isfinite(t_report) & (t_report <= limit)
+    dispatched, resolved, closed = ~np.isnan(t_dispatch), ~np.isnan(t_resolved), ~np.isnan(
+        t_closed)
+    # Unit codes become the codes of the table's unit categories (two units may share a name,
+    # a street and a department both called "x": one category), in the smallest integer type.
+    names, name_code = np.unique(np.asarray(log.unit_names, dtype=object), return_inverse=True)
+    name_code = name_code.astype(np.int8 if len(names) < 2**7 else
+                                 np.int16 if len(names) < 2**15 else np.int32)
+    # A case's steps are: the head (occurred, reported, first dispatch), any number in the
+    # middle (teams on site, the logged steps), the tail (resolved, last closed). Only the
+    # middle needs sorting (by case, time and the order of STEPS); each part is then placed
+    # case by case, in that order, straight into the table's columns (a large run's table is
+    # built with few temporary arrays).
+    arrived = visits["t_onsite"].to_numpy() <= world.end_time
+    arrived[log.withdrawn_visits] = False
+    pool_codes, pool_names = pd.factorize(visits["pool"][arrived])
+    index = {name: code for code, name in enumerate(log.unit_names)}
+    log_case, log_step, log_time, log_unit = log.columns()
+    kept = ~np.isnan(log_time) & ~((log_step == ON_SITE) & (log_time > world.end_time))
+    m_case = np.concatenate([visits["case_id"].to_numpy()[arrived], log_case[kept]])
+    m_time = np.concatenate([visits["t_onsite"].to_numpy()[arrived], log_time[kept]])
+    m_step = np.concatenate([np.full(len(pool_codes), ON_SITE, np.int8), log_step[kept]])
+    m_unit = np.concatenate([np.array([index[p] for p in pool_names], np.int32)[pool_codes],
+                             log_unit[kept]])
+    del log_case, log_step, log_time, log_unit, pool_codes, kept
+    m_order = np.lexsort((m_step, m_time, m_case))
+    m_case, m_step, m_time, m_unit = (x[m_order] for x in (m_case, m_step, m_time, m_unit))
+    del m_order
+    filled = reported.astype(np.int64) + dispatched + resolved + closed + 1
+    filled += np.bincount(m_case, minlength=n)
+    rows = int(filled.sum())
+    filled = np.cumsum(filled) - filled   # each case's next free row
+    case_id, steps = np.empty(rows, np.int32), np.empty(rows, np.int8)
+    times, units = np.empty(rows), np.empty(rows, name_code.dtype)
+
+    def place(cases, step, when, unit, rank=0) -> None:
+        at = filled[cases] + rank
+        case_id[at], steps[at], times[at], units[at] = cases, step, when, name_code[unit]
+        filled[cases] += 1   # cases are distinct within a part (the middle adds its own)
+
+    everyone = np.arange(n)
+    place(everyone, OCCURRED, c.t_occur, GRID_UNIT)
+    at = np.flatnonzero(reported)
+    patrol = np.asarray(c.discovered_by)[at] == DISCOVERED_BY.index("patrol")
+    place(at, REPORTED, t_report[at], np.where(patrol, GRID_WORKER_UNIT, CITIZEN_UNIT))
+    at = np.flatnonzero(dispatched)
+    place(at, DISPATCHED, t_dispatch[at],
+          np.asarray(log.dispatch_units, dtype=np.int64)[c.street[at]])
+    # The middle: a row's rank among its case's rows (the rows are sorted by case).
+    rank = np.arange(len(m_case)) - np.searchsorted(m_case, m_case)
+    at = filled[m_case] + rank
+    case_id[at], steps[at], times[at], units[at] = m_case, m_step, m_time, name_code[m_unit]
+    filled += np.bincount(m_case, minlength=n)
+    del m_case, m_step, m_time, m_unit, rank
+    at = np.flatnonzero(resolved)
+    place(at, RESOLVED, t_resolved[at], _column(log.handler, np.int32)[at])
+    at = np.flatnonzero(closed)
+    place(at, CLOSED, t_closed[at], _column(log.closer, np.int32)[at])
+    return pd.DataFrame({
+        "scenario": pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), [scenario.name]),
+        "replication": np.full(rows, replication, dtype=np.int32),
+        "case_id": case_id,
+        "step": pd.Categorical.from_codes(steps, STEPS),
+        "time": times,
+        "unit": pd.Categorical.from_codes(units, list(names)),
+    }, copy=False)
 
 
 def pool_table(world: World, scenario: Scenario, replication: int, end: float) -> pd.DataFrame:

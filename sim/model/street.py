@@ -31,3 +31,7 @@ class Street:
         self.teams: dict[int, Pool] = {}  # department index -> stationed team
         self.centre: Pool | None = None
         self.centre_departments: frozenset[int] = frozenset()
+        # Codes in the step log (``sim.model.steps``), given by the world: the street's
+        # platform, and its dispatch centre.
+        self.unit = 0
+        self.dispatch_unit = 0

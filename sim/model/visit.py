@@ -15,6 +15,7 @@ from collections.abc import Callable
 import simpy
 
 from sim.model.pool import REST, Pool
+from sim.model.steps import ON_SITE
 
 NAN = float("nan")
 
@@ -168,6 +169,7 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
         travel = None
     calendar = pool.calendar
     remaining = None  # travel and work left, once a person has been free for this case
+    resumed = None    # the step-log row of the arrival after a preemption on the way
     worked = 0.0
     while True:
         start = None
@@ -186,8 +188,11 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 start = env.now
                 yield env.timeout(pool.work_end(onsite, work) - start)
                 break
-            elif remaining > work and math.isnan(outcomes.t_onsite[case]):
-                outcomes.t_onsite[case] = now + remaining - work  # resumed on the way there
+            elif remaining > work:   # resumed on the way there
+                outcomes.steps.add(case, ON_SITE, now + remaining - work, pool.unit)
+                resumed = len(outcomes.steps) - 1
+                if math.isnan(outcomes.t_onsite[case]):
+                    outcomes.t_onsite[case] = now + remaining - work
             start = env.now
             yield env.timeout(pool.work_end(start, remaining) - start)
             break
@@ -196,13 +201,16 @@ def serve(env: simpy.Environment, pool: Pool, case: int, priority: int, work: fl
                 done = pool.log_work(start, env.now)
                 worked += done
                 remaining -= done
-                if remaining > work and outcomes.t_onsite[case] == onsite:
-                    outcomes.t_onsite[case] = NAN  # called back before reaching the site
+                if remaining > work:   # called back before reaching the site
+                    outcomes.steps.called_back(row, resumed)
+                    if outcomes.t_onsite[case] == onsite:
+                        outcomes.t_onsite[case] = NAN
             pool.resource.release(req)
             queued = env.now
             req = yield from granted(env, pool, priority)
             if remaining is not None:  # before that, the first start counts all the waiting
                 outcomes.wait_h[case] += env.now - queued
     worked += finish(pool, req, start, env.now)
+    outcomes.steps.handler[case] = pool.unit
     if pool is on_call:
         finish_call_out(env, pool, worked)

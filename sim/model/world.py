@@ -20,6 +20,7 @@ from sim.model.grid import generate_cases
 from sim.model.pool import Pool
 from sim.model.routing import RoutingRule
 from sim.model.staffing import PoolPlan, StaffingPlan, staffing_plan
+from sim.model.steps import StepLog
 from sim.model.streams import Streams
 from sim.model.street import Street
 from sim.scenario.schema import Scenario
@@ -89,12 +90,28 @@ class World:
         self.cases = generate_cases(scenario, streams,
                                     sk.grid_coverage if sk.enabled else None)
         self.outcomes = CaseOutcomes(len(self.cases))
+        self._register_units(self.outcomes.steps)
         self.visits = VisitLog()
         self.flow = CaseFlow(self)
         self.end_time = float("nan")
         self._open = 0
         self._source_done = False
         self.all_done = self.env.event()
+
+    def _register_units(self, steps: StepLog) -> None:
+        """Give every unit that can take a step its code in the step log: each pool, each
+        department (referrals, bounces and whistles reach the department) and each street's
+        platform (closing after verification) and dispatch centre (a name even when its
+        dispatchers are unlimited and it has no pool)."""
+        for pool in self.pools:
+            pool.unit = steps.register(pool.name)
+        for dept in self.departments:
+            dept.unit = steps.register(dept.name)
+        for street in self.streets:
+            street.unit = steps.register(street.name)
+            street.dispatch_unit = (street.dispatch.unit if street.dispatch is not None
+                                    else steps.register(f"{street.name}/dispatch"))
+            steps.dispatch_units.append(street.dispatch_unit)
 
     def _pool(self, plan: PoolPlan) -> Pool:
         """The SimPy pool of one entry of the staffing plan."""
@@ -174,7 +191,7 @@ class World:
             o.first_closure_solved[i] = 1   # fixed on the spot: solved at once
             done = float(c.t_report[i] + c.on_spot_time[i])
             if done <= limit:
-                o.t_resolved[i] = o.t_closed[i] = done
+                o.t_resolved[i] = o.t_closed[i] = done   # by the grid worker
         flow = np.flatnonzero(reported & ~c.on_spot)
         order = flow[np.argsort(c.t_report[flow], kind="stable")]
         until = max([self.scenario.simulation.horizon,

@@ -34,6 +34,7 @@ GOVSIM_ENTRIES = frozenset({
     "summary.csv", "pools.csv", "reports.csv", "comparison.csv", "per_replication.csv",
     "sweep.csv", "pools_raw.parquet", "warmup.json", "backlog.csv", "report.html",
     "city_key.json",   # the marker of an earlier layout
+    "steps.parquet", "eventlog.xes", "eventlog.ocel.json",
 })
 """The entries govsim writes into an output folder (besides its run sub-folders)."""
 

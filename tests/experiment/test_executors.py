@@ -58,6 +58,9 @@ def serial_cases(serial_out):
 def _same_tables(out, serial_out) -> None:
     for name in TABLES:
         assert (out / name).read_bytes() == (serial_out / name).read_bytes(), name
+    steps = pd.read_parquet(out / "steps.parquet")
+    assert len(steps) > 0
+    pd.testing.assert_frame_equal(steps, pd.read_parquet(serial_out / "steps.parquet"))
 
 
 def test_processes_with_two_workers_match_serial(scenario_file, serial_cases, serial_out,

@@ -74,8 +74,8 @@ def main(args: argparse.Namespace) -> int:
         print(precision_line(precision))
     for line in summary_lines(tables["summary"]):
         print("  " + line)
-    print(f"results: {out}/ (cases.parquet, summary.csv, pools.csv, capacity.csv, "
-          "streets.csv, departments.csv, backlog.csv, manifest.json)")
+    print(f"results: {out}/ (cases.parquet, steps.parquet, summary.csv, pools.csv, "
+          "capacity.csv, streets.csv, departments.csv, backlog.csv, manifest.json)")
     if not args.no_figures:
         print(f"figures: {out}/figures/")
     return 0
