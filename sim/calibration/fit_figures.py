@@ -1,0 +1,116 @@
+"""The figures of a fit: the optimiser's trace, and per department the observed and simulated
+close times of the best candidate (closed-share curves and a Q-Q plot).
+
+The closed-share curve is the one the loss compares (``sim.calibration.distance``): the share of
+all the department's cases closed within ``t`` hours, open cases never counted, so a curve ends
+below 1 by the share still open at export. The Q-Q plot pairs the quantiles of the closed cases
+of each side (log-log): points on the diagonal mean the same shape.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from sim.analysis.plots import plain_text  # noqa: E402
+from sim.calibration.distance import MIN_HOURS, closed_share  # noqa: E402
+
+if TYPE_CHECKING:
+    from sim.calibration.fit import FitResult
+
+QUANTILES = np.linspace(0.02, 0.98, 49)
+
+
+def fit_figures(res: FitResult, folder: Path) -> list[Path]:
+    """``trace.png``, ``ecdf.png`` and ``qq.png`` in ``folder``."""
+    return [trace_figure(res, folder / "trace.png"), ecdf_figure(res, folder / "ecdf.png"),
+            qq_figure(res, folder / "qq.png")]
+
+
+@plain_text
+def trace_figure(res: FitResult, path: Path) -> Path:
+    """Loss of every evaluation and the best so far."""
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(res.trace["evaluation"], res.trace["loss"], "o", ms=3, alpha=0.6,
+            label="evaluation")
+    ax.step(res.trace["evaluation"], res.trace["best_loss"], where="post", color="C3",
+            label="best so far")
+    ax.set_xlabel("evaluation")
+    ax.set_ylabel("loss (count-weighted KS)")
+    ax.set_title(f"calibration fit: best loss {res.best_loss:.4f}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def _grid(n: int):
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def _sides(res: FitResult, department: str) -> tuple[np.ndarray, np.ndarray]:
+    obs = res.observed.loc[res.observed["department"] == department, "close_h"]
+    sim = res.simulated.loc[res.simulated["department"] == department, "close_h"]
+    return obs.to_numpy(dtype=float), sim.to_numpy(dtype=float)
+
+
+@plain_text
+def ecdf_figure(res: FitResult, path: Path) -> Path:
+    """Per department: observed and simulated closed-share curves, with the KS distance."""
+    rows = list(res.distances.itertuples())
+    fig, axes = _grid(len(rows))
+    for ax, row in zip(axes, rows, strict=False):
+        obs, sim = _sides(res, row.department)
+        values = np.concatenate([obs, sim])
+        values = values[~np.isnan(values)]
+        top = max(float(values.max()) if len(values) else 1.0, 1.0)
+        grid = np.geomspace(MIN_HOURS, top, 400)
+        ax.step(grid, closed_share(obs, grid), where="post", label=f"observed ({row.n_obs})")
+        ax.step(grid, closed_share(sim, grid), where="post", label=f"simulated ({row.n_sim})")
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1)
+        ax.set_title(f"{row.department}: KS {row.ks:.3f}", fontsize=9)
+        ax.set_xlabel("hours from created to closed")
+        ax.set_ylabel("share closed")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+@plain_text
+def qq_figure(res: FitResult, path: Path) -> Path:
+    """Per department: quantiles of simulated against observed close times (closed cases)."""
+    rows = list(res.distances.itertuples())
+    fig, axes = _grid(len(rows))
+    for ax, row in zip(axes, rows, strict=False):
+        obs, sim = (np.maximum(x[~np.isnan(x)], MIN_HOURS) for x in _sides(res, row.department))
+        ax.set_title(f"{row.department}", fontsize=9)
+        if len(obs) == 0 or len(sim) == 0:
+            ax.text(0.5, 0.5, "no closed case on one side", ha="center",
+                    transform=ax.transAxes)
+            continue
+        q_obs, q_sim = np.quantile(obs, QUANTILES), np.quantile(sim, QUANTILES)
+        ax.loglog(q_obs, q_sim, "o", ms=3)
+        low, high = min(q_obs.min(), q_sim.min()), max(q_obs.max(), q_sim.max())
+        ax.plot([low, high], [low, high], color="grey", lw=1)
+        ax.set_xlabel("observed quantile (h)")
+        ax.set_ylabel("simulated quantile (h)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
