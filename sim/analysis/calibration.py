@@ -1,9 +1,9 @@
 """Calibration against real case logs: Los Angeles 311 service requests.
 
 The bundled scenarios' work and delay distributions are assumptions; real logs show what such
-distributions look like. This module reads the LA 311 exports shipped in ``data/la311/``
-(both date formats), turns them into close times (created → closed, in hours), and fits, per
-group (owning agency or request type):
+distributions look like. This module fits close times (created → closed, in hours; the table of
+``CaseLog.close_times`` in ``sim/calibration/log.py``, which reads any case log, the LA 311
+exports shipped in ``data/la311/`` among them), per group (department, case type or street):
 
 - a lognormal, by maximum likelihood **with censoring** (requests still open at export time count
   through their survival probability, not as missing);
@@ -13,7 +13,8 @@ group (owning agency or request type):
   (``{kind: empirical, values: [...]}``).
 
 Each fit reports its Kolmogorov–Smirnov distance to the data, so the reader sees how well it fits.
-A neighbourhood council plays the part of a street and an agency the part of a department.
+In the LA logs a neighbourhood council plays the part of a street and an agency the part of a
+department.
 """
 
 from __future__ import annotations
@@ -25,76 +26,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
-
-from sim.scenario.errors import Problem, ScenarioError
-
-MIN_HOURS = 1 / 60
-"""Close times below a minute are treated as one minute (the logs have minute resolution)."""
-
-
-COLUMNS = ("CreatedDate", "ClosedDate", "UpdatedDate", "RequestType", "Owner", "Status")
-"""The columns of an LA 311 export that calibration reads (any letter case; NCName optional)."""
-
-
-def _read_csv(path: str | Path) -> pd.DataFrame:
-    """The CSV at ``path``, or a ``ScenarioError`` saying in one line why it cannot be read."""
-    def refuse(reason: str) -> ScenarioError:
-        return ScenarioError([Problem(str(path), "", reason)])
-
-    try:
-        return pd.read_csv(path, low_memory=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise refuse("file not found") from None
-    except UnicodeDecodeError as exc:
-        raise refuse(f"not UTF-8 text (byte at offset {exc.start}); export the log as UTF-8 "
-                     "CSV") from None
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror or exc}") from None
-    except pd.errors.EmptyDataError:
-        raise refuse("empty: no header row (expected the columns "
-                     f"{', '.join(COLUMNS)})") from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise refuse(f"not a readable CSV: {str(exc).strip().splitlines()[-1]}") from None
-
-
-def read_la311(path: str | Path) -> pd.DataFrame:
-    """Requests with ``created``, ``closed`` (NaT while open), ``group`` columns and more.
-
-    Cancelled requests are dropped (no service was given); open ones are kept as censored at the
-    export time, estimated as the latest update in the file. A file that is missing, empty, not
-    a CSV, lacks a column, or holds no closed request to fit raises ``ScenarioError``.
-    """
-    raw = _read_csv(path)
-    raw.columns = [str(c).lower() for c in raw.columns]
-    missing = [c for c in COLUMNS if c.lower() not in raw.columns]
-    if missing:
-        raise ScenarioError([Problem(str(path), "", (
-            f"missing column(s) {', '.join(missing)}: not an LA 311 export (expected "
-            f"{', '.join(COLUMNS)})"))])
-    when = {c: pd.to_datetime(raw[c], errors="coerce", format="mixed")
-            for c in ("createddate", "closeddate", "updateddate")}
-    out = pd.DataFrame({
-        "created": when["createddate"], "closed": when["closeddate"],
-        "request_type": raw["requesttype"].astype(str), "owner": raw["owner"].astype(str),
-        "council": raw.get("ncname", pd.Series(["?"] * len(raw))).astype(str),
-        "status": raw["status"].astype(str),
-    })
-    export = max(when["updateddate"].max(), when["closeddate"].max())
-    out = out[out["status"] != "Cancelled"].dropna(subset=["created"])
-    hours = (out["closed"] - out["created"]).dt.total_seconds() / 3600
-    out["censored"] = out["closed"].isna()
-    out["hours"] = np.where(out["censored"],
-                            (export - out["created"]).dt.total_seconds() / 3600, hours)
-    out = out[out["hours"] >= 0]
-    out["hours"] = out["hours"].clip(lower=MIN_HOURS)
-    if out.empty:
-        raise ScenarioError([Problem(str(path), "", (
-            "no usable request: every row is cancelled, has no valid CreatedDate, or closes "
-            "before it was created"))])
-    if out["censored"].all():
-        raise ScenarioError([Problem(str(path), "", "no closed request to fit: every request "
-                                                    "is still open")])
-    return out.reset_index(drop=True)
 
 
 def lognormal_mle(hours: np.ndarray, censored: np.ndarray, above: float | None = None
@@ -196,7 +127,7 @@ def fit_group(name: str, hours: np.ndarray, censored: np.ndarray, quick_h: float
                empirical=[float(v) for v in qs])
 
 
-def calibrate(requests: pd.DataFrame, by: str = "owner", min_n: int = 30,
+def calibrate(requests: pd.DataFrame, by: str = "department", min_n: int = 30,
               quick_h: float = 1.0) -> list[Fit]:
     """One ``Fit`` per group with at least ``min_n`` requests, largest first, and ``ALL``.
 

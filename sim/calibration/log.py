@@ -61,6 +61,7 @@ class LogMapping:
     ``open_status`` is open (censored) even if it has a closed time, one in ``drop_status`` is
     not a case. ``if_absent``: the value a field takes when its column is not in the file (the
     field then holds that one value for every row; ``null``: the field is left out).
+    ``separator``: the CSV's field separator (default ``,``).
     """
 
     created: str
@@ -76,6 +77,7 @@ class LogMapping:
     open_status: tuple[str, ...] = ()
     drop_status: tuple[str, ...] = ()
     if_absent: dict[str, str | None] = field(default_factory=dict)
+    separator: str = ","
     source: str = "options"
 
     @classmethod
@@ -177,6 +179,16 @@ class CaseLog:
         """The first created time."""
         return self.cases["created"].min()
 
+    def close_times(self, min_hours: float = 1 / 60) -> pd.DataFrame:
+        """One row per case: ``hours`` (``observed_h``, at least ``min_hours``: the logs have
+        minute resolution and a fit on log hours needs them positive), ``censored``, and the
+        ``case_type``, ``street`` and ``department`` columns: the table the fits of
+        ``sim.analysis.calibration`` read."""
+        table = self.cases[["created", "case_type", "street", "department"]].copy()
+        table["censored"] = self.censored
+        table["hours"] = np.maximum(self.observed_h, min_hours)
+        return table
+
     def period(self, start: Any, end: Any) -> CaseLog:
         """The cases created in [start, end); censoring is unchanged (a case closed after
         ``end`` is still closed: the log saw it close)."""
@@ -189,13 +201,13 @@ def _columns_by_lower_name(raw: pd.DataFrame) -> dict[str, str]:
     return {str(c).strip().lower(): c for c in raw.columns}
 
 
-def _read_csv(path: Path, expected: Iterable[str]) -> pd.DataFrame:
+def _read_csv(path: Path, expected: Iterable[str], separator: str = ",") -> pd.DataFrame:
     """The CSV at ``path`` as text, or a ``ScenarioError`` saying in one line why not."""
     def refuse(reason: str) -> ScenarioError:
         return ScenarioError([Problem(str(path), "", reason)])
 
     try:
-        return pd.read_csv(path, low_memory=False, encoding="utf-8", dtype=str,
+        return pd.read_csv(path, sep=separator, low_memory=False, encoding="utf-8", dtype=str,
                            keep_default_na=False, na_values=[""])
     except FileNotFoundError:
         raise refuse("file not found") from None
@@ -258,7 +270,7 @@ def read_case_log(path: str | Path, mapping: LogMapping | str | Path | None = No
     chosen = load_mapping(mapping) if mapping is not None else None
     expected = [getattr(chosen, f) for f in REQUIRED] if chosen else ["CreatedDate",
                                                                       "ClosedDate"]
-    raw = _read_csv(path, expected)
+    raw = _read_csv(path, expected, chosen.separator if chosen else ",")
     m = chosen or _detect(raw, path)
     columns = _columns_by_lower_name(raw)
 

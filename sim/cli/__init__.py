@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(sim.cli.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"sim.cli.commands.{info.name}")
-        module.register(sub)
+        # A module without ``register`` is a subcommand of another command (calibrate_*).
+        if hasattr(module, "register"):
+            module.register(sub)
     return parser
 
 

@@ -1,7 +1,7 @@
 """Grids (网格): where problems occur and grid workers find them.
 
 Occurrences of each case type in a street form a Poisson process whose rate follows the
-district's hour-of-day profile; grids differ by a gamma-distributed weight (mean 1,
+district's hour-of-day (or hour-of-week) profile; grids differ by a gamma-distributed weight (mean 1,
 ``grid_heterogeneity_cv``). A problem is discovered by the grid worker's patrol (if the grid is
 covered) or by a citizen's hotline call, whichever comes first; a minor one found on patrol may be
 fixed on the spot. Everything is drawn in vectorised form before the run, from one stream per
@@ -46,11 +46,13 @@ def grid_weights(streams: Streams, street_name: str, grids: int, cv: float) -> t
 
 def occurrence_times(rng: np.random.Generator, rate_per_hour: float, profile: np.ndarray,
                      horizon: float) -> np.ndarray:
-    """Sorted occurrence times on [0, horizon) of a Poisson process with an hourly profile."""
+    """Sorted occurrence times on [0, horizon) of a Poisson process with an hourly profile
+    (24 weights repeat daily, 168 weekly), normalised to mean 1 by the caller."""
     bins = math.ceil(horizon)
     starts = np.arange(bins, dtype=float)
     widths = np.minimum(1.0, horizon - starts)
-    lam = rate_per_hour * profile[np.arange(bins) % 24] * widths
+    # 24 weights repeat every day, 168 every week (the run starts on a Monday at 00:00).
+    lam = rate_per_hour * profile[np.arange(bins) % len(profile)] * widths
     counts = rng.poisson(lam)
     times = np.repeat(starts, counts) + rng.random(counts.sum()) * np.repeat(widths, counts)
     return np.sort(times)

@@ -13,7 +13,8 @@ YAML; its top-level blocks are:
     warning instead of a refusal).
 ``district``
     ``grid_heterogeneity_cv`` (grids differ in how many problems occur in them; at most 5) and
-    ``hour_profile`` (24 relative weights of occurrence by hour of day).
+    ``hour_profile`` (24 relative weights of occurrence by hour of day, or 168 by hour of the
+    week, Monday 00:00 first: the weekly profile a real log gives, ``govsim calibrate build``).
 ``calendars``
     Named working calendars (``office`` and ``always`` exist by default).
 ``street_defaults``, ``streets``
@@ -141,8 +142,9 @@ class District(Model):
     @field_validator("hour_profile")
     @classmethod
     def _profile(cls, profile: list[float]) -> list[float]:
-        if len(profile) != 24:
-            raise ValueError(f"needs 24 values (one per hour), got {len(profile)}")
+        if len(profile) not in (24, 7 * 24):
+            raise ValueError("needs 24 values (one per hour of the day) or 168 (one per hour "
+                             f"of the week, Monday 00:00 first), got {len(profile)}")
         total = sum(profile)
         if total <= 0:
             raise ValueError("must have a positive sum")

@@ -10,11 +10,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.analysis.calibration import calibrate, fit_group, ks_distance, lognormal_mle, read_la311
+from sim.analysis.calibration import calibrate, fit_group, ks_distance, lognormal_mle
+from sim.calibration.log import read_case_log
 from sim.cli import main
 from sim.scenario.distributions import Empirical, Lognormal
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def read_la311(path: Path) -> pd.DataFrame:
+    return read_case_log(path).close_times()
 
 
 def test_both_date_formats_are_read():
@@ -56,14 +61,14 @@ def test_ks_distance_of_the_true_model_is_small_and_of_a_wrong_one_large():
 
 def test_quick_closures_need_the_mixture():
     requests = read_la311(DATA / "la311_2017_sample.csv")
-    graffiti = requests[requests["request_type"] == "Graffiti Removal"]
+    graffiti = requests[requests["case_type"] == "Graffiti Removal"]
     fit = fit_group("graffiti", graffiti["hours"].to_numpy(), graffiti["censored"].to_numpy())
     assert fit.quick_share > 0.3
     assert fit.ks_mixture < fit.ks_lognormal
 
 
 def test_fits_are_valid_scenario_distributions():
-    fits = calibrate(read_la311(DATA / "la311_2020_sample.csv"), by="owner", min_n=50)
+    fits = calibrate(read_la311(DATA / "la311_2020_sample.csv"), by="department", min_n=50)
     assert fits[0].group == "ALL" and len(fits) >= 2
     blocks = fits[1].scenario_blocks()
     ln = Lognormal.model_validate(blocks["lognormal"])
@@ -72,7 +77,7 @@ def test_fits_are_valid_scenario_distributions():
 
 
 def test_cli_writes_yaml_and_figure(tmp_path, capsys):
-    code = main(["calibrate", str(DATA / "la311_2020_sample.csv"), "--by", "owner",
+    code = main(["calibrate", "distributions", str(DATA / "la311_2020_sample.csv"), "--by", "owner",
                  "--out", str(tmp_path)])
     assert code == 0
     out = capsys.readouterr().out
@@ -102,12 +107,12 @@ def test_readme_calibrate_example_gives_what_it_shows(capsys, tmp_path, monkeypa
     # The README shows `govsim calibrate` on the shipped 2017 log with a few rows of its table;
     # run the same command from the repository root and find those rows in the output.
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"\$ govsim calibrate (\S+) --by (\S+)\n(.*?)```", readme, flags=re.S)
+    block = re.search(r"\$ govsim calibrate distributions (\S+) --by (\S+)\n(.*?)```", readme, flags=re.S)
     assert block, "README shows a govsim calibrate example"
     log, by, table = block.group(1), block.group(2), block.group(3)
     assert log.startswith("data/la311/"), "the example uses the log shipped in the repository"
     monkeypatch.chdir(ROOT)
-    assert main(["calibrate", log, "--by", by, "--out", str(tmp_path)]) == 0
+    assert main(["calibrate", "distributions", log, "--by", by, "--out", str(tmp_path)]) == 0
     printed = {" ".join(line.split()) for line in capsys.readouterr().out.splitlines()}
     rows = [" ".join(line.split()) for line in table.strip().splitlines()[1:]]
     assert len(rows) >= 3

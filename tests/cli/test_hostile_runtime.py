@@ -115,6 +115,6 @@ def test_calibration_figure_draws_group_names_as_written(tmp_path, capsys):
     log = tmp_path / "log.csv"
     log.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "cal"
-    assert main(["calibrate", str(log), "--min-n", "2", "--out", str(out)]) == 0
+    assert main(["calibrate", "distributions", str(log), "--min-n", "2", "--out", str(out)]) == 0
     assert (out / "qq.png").exists()
     assert "$_$" in (out / "calibration.yaml").read_text()

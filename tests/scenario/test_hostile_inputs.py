@@ -384,7 +384,7 @@ CORPUS: list[Hostile] = [
       "--target-precision", "must be > 0"),
     A("warmup_step_inf", "5", ["warmup", "{base}", "--out", "{out}", "--step", "1e400h"],
       "--step", "finite duration"),
-    A("calibrate_quick_nan", "5", ["calibrate", "{tmp}/none.csv", "--quick", "nan"],
+    A("calibrate_quick_nan", "5", ["calibrate", "distributions", "{tmp}/none.csv", "--quick", "nan"],
       "--quick", "must be a finite number"),
     # ----------------------------------------------------------- 6: a line, not a traceback
     F("latin_1_file", "6", "name: caf\xe9\n".encode("latin-1"), "",
@@ -442,11 +442,11 @@ CORPUS: list[Hostile] = [
     A("city_reps_0", "6", ["city", "{base}", "--reps", "0"], "--reps", "got 0"),
     A("city_workers_0", "6", ["city", "{base}", "--workers", "0"], "--workers", "got 0"),
     A("city_seed_negative", "6", ["city", "{base}", "--seed=-5"], "--seed", "from 0 to"),
-    A("calibrate_min_n_0", "6", ["calibrate", "{tmp}/none.csv", "--min-n", "0"], "--min-n",
+    A("calibrate_min_n_0", "6", ["calibrate", "distributions", "{tmp}/none.csv", "--min-n", "0"], "--min-n",
       "from 1 to"),
-    A("calibrate_missing_file", "6", ["calibrate", "{tmp}/no-such-log.csv", "--out", "{out}"],
+    A("calibrate_missing_file", "6", ["calibrate", "distributions", "{tmp}/no-such-log.csv", "--out", "{out}"],
       "TMP/no-such-log.csv", "file not found"),
-    A("calibrate_a_directory", "6", ["calibrate", "{tmp}", "--out", "{out}"], "TMP",
+    A("calibrate_a_directory", "6", ["calibrate", "distributions", "{tmp}", "--out", "{out}"], "TMP",
       "cannot read: Is a directory"),
     D("calibrate_empty_file", "6", b"", "empty: no header row"),
     D("calibrate_latin_1", "6", LA311_HEADER + "2020-01-01,,,caf\xe9,x,Open\n".encode(
@@ -508,7 +508,7 @@ def _argv(case: Hostile, tmp: Path, command: str) -> tuple[list[str], str]:
         return argv, f"error: {source}: {where}"
     if case.kind == "data":
         log = _write(tmp, f"{case.id}.csv", case.payload)
-        return ["calibrate", str(log), "--out", str(out)], f"error: {log}: "
+        return ["calibrate", "distributions", str(log), "--out", str(out)], f"error: {log}: "
     for name, content in case.extra_files.items():
         _write(tmp, name, content)
     argv = [fill.get(a, a).replace("{tmp}", str(tmp)) for a in case.payload]
