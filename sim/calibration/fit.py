@@ -4,9 +4,11 @@ A fit searches the parameters of ``sim.calibration.space`` (staff and work conte
 department, referral delay, bounce and quality-failure probabilities) for the values whose
 simulated close times, per department, look most like the log's:
 
-1. The scenario simulates the log's period (``sim.calibration.period``): a warm-up before the
-   window, cases reported in the window kept, those open at the export time censored, as the
-   log's were.
+1. The scenario simulates the log's period as ``calibrate check`` does
+   (``sim.calibration.check.held_out_scenario``): the log's own arrivals, ``warmup_weeks`` of
+   warm-up before its window on the right weekdays, cases reported in the window kept, those
+   open at the export time censored, as the log's were. Cases are grouped by the department of
+   their type in the scenario, on both sides.
 2. Each candidate runs ``reps`` replications on the **same seed** (common random numbers: every
    random draw comes from streams named by seed, replication and activity,
    ``sim/model/streams.py``), so two candidates differ by their parameters, not by the luck of
@@ -27,7 +29,7 @@ scenario, the log, the searched parameters and bounds, the seeds, replications a
 
 **Outputs** in ``DIR``: ``calibrated.yaml`` (``sim.calibration.scenario_file``), ``trace.csv``
 (one row per evaluation: values, loss, best so far), ``distances.csv`` (the best candidate's
-per-department distances), ``simulated.parquet`` (its simulated log), ``trace.png``,
+per-department distances), ``simulated.parquet`` (its simulated close times), ``trace.png``,
 ``ecdf.png``, ``qq.png`` (``sim.calibration.fit_figures``) and ``manifest.json``.
 """
 
@@ -42,16 +44,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.calibration.distance import department_distances, loss
-from sim.calibration.log import CaseLog
-from sim.calibration.period import (
-    STREET_UNIT,
-    SimulatedPeriod,
-    first_departments,
-    observed_log,
-    simulated_log,
+from sim.calibration.check import (
+    ALL,
+    HeldOut,
+    held_out_scenario,
+    observed_by_department,
+    refuse_empty,
+    simulated_by_department,
 )
-from sim.calibration.space import GROUPS, Parameter, apply, load_bounds, search_space
+from sim.calibration.distance import Groups, distances, loss, to_frame, to_groups
+from sim.calibration.log import CaseLog
+from sim.calibration.space import DEFAULT_BOUNDS, GROUPS, Parameter, apply, search_space
 from sim.experiment.executors import run_tasks
 from sim.experiment.files import (
     Damaged,
@@ -77,18 +80,18 @@ class FitSettings:
     """What decides a fit's numbers (all of it is the fit's identity, except ``budget``)."""
 
     groups: tuple[str, ...] = GROUPS
-    bounds: dict[str, tuple[float, float]] = field(default_factory=load_bounds)
+    bounds: dict[str, tuple[float, float]] = field(default_factory=lambda: dict(DEFAULT_BOUNDS))
     budget: int = 50
     reps: int = 2
     seed: int = 1
     sampler_seed: int = 1
-    warmup_h: float = 28 * 24.0
+    warmup_weeks: int = 2
 
     def identity(self) -> dict:
         return {"groups": list(self.groups),
                 "bounds": {g: list(self.bounds[g]) for g in self.groups},
                 "reps": self.reps, "seed": self.seed, "sampler_seed": self.sampler_seed,
-                "warmup_h": self.warmup_h}
+                "warmup_weeks": self.warmup_weeks}
 
 
 @dataclass
@@ -101,9 +104,9 @@ class FitResult:
     best_loss: float
     calibrated: Scenario
     distances: pd.DataFrame
-    observed: pd.DataFrame
-    simulated: pd.DataFrame
-    period: SimulatedPeriod
+    observed: Groups
+    simulated: Groups
+    held: HeldOut
     computed: int = 0
     reused: int = 0
     wall_s: float = 0.0
@@ -128,28 +131,16 @@ def fit_identity(scenario: Scenario, log: CaseLog, settings: FitSettings) -> dic
             "fit": settings.identity(), "objective": OBJECTIVE, "model": model_fingerprint()}
 
 
-def check_departments(scenario: Scenario, log: CaseLog) -> None:
-    """Refuse a log whose departments the scenario does not have: they could not be fitted."""
-    units = set(first_departments(scenario).values()) | set(scenario.departments) | {
-        STREET_UNIT}
-    unknown = sorted(set(log.cases["department"].astype(str)) - units)
-    if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:4]) + (", ..." if len(unknown) > 4 else "")
-        raise ScenarioError([Problem(log.source, "department", (
-            f"{len(unknown)} department(s) of the log are not departments of scenario "
-            f"{scenario.name!r} ({shown}); build the scenario from this log (govsim calibrate "
-            "build) or rename them"))])
-
-
-def simulate(candidate: Scenario, period: SimulatedPeriod, departments: dict[str, str],
-             reps: int, seed: int, backend: str = "serial", workers: int | None = None,
-             scheduler: str | None = None) -> pd.DataFrame:
-    """The simulated log of ``candidate`` (already set to the period), replications pooled in
-    replication order whatever order the backend returns them in."""
+def simulate(candidate: Scenario, held: HeldOut, reps: int, seed: int,
+             backend: str = "serial", workers: int | None = None,
+             scheduler: str | None = None) -> Groups:
+    """The close times of ``candidate`` (already set to the log's period, ``held``) by
+    department, replications pooled in replication order whatever order the backend returns
+    them in."""
     runs = sorted(run_tasks([(candidate, seed, r) for r in range(reps)], backend, workers,
                             scheduler), key=lambda rep: rep.replication)
     cases = pd.concat([r.cases for r in runs], ignore_index=True)
-    return simulated_log(cases, period, departments)
+    return simulated_by_department(cases, held)[0]
 
 
 class EvaluationStore:
@@ -170,8 +161,9 @@ class EvaluationStore:
     def _identity(self, index: int, values: dict[str, float]) -> dict:
         return {"fit": self.key, "evaluation": index, "values": values}
 
-    def load(self, index: int, values: dict[str, float]) -> pd.DataFrame | None:
-        """The stored simulated log of evaluation ``index`` with ``values``, if intact."""
+    def load(self, index: int, values: dict[str, float]) -> Groups | None:
+        """The stored simulated close times of evaluation ``index`` with ``values``, if
+        intact."""
         if self.root is None:
             return None
         seal, data = self._paths(index)
@@ -181,20 +173,20 @@ class EvaluationStore:
             body = read_sealed(seal)
             check_identity(body, self._identity(index, values))
             check_files(body, {"simulated": data})
-            return pd.read_parquet(data)
+            return to_groups(pd.read_parquet(data))
         except (Damaged, OSError, ValueError) as exc:
             print(f"warning: {seal}: evaluation {index}: {exc}; recomputing it",
                   file=sys.stderr)
             return None
 
-    def save(self, index: int, values: dict[str, float], simulated: pd.DataFrame,
+    def save(self, index: int, values: dict[str, float], simulated: Groups,
              value: float) -> None:
         """Store the simulated log, then the seal that vouches for it."""
         if self.root is None:
             return
         seal, data = self._paths(index)
         seal.unlink(missing_ok=True)
-        digest = atomic_parquet(simulated, data)
+        digest = atomic_parquet(to_frame(simulated), data)
         write_sealed(seal, {"identity": self._identity(index, values),
                             "sha256": {"simulated": digest}, "loss": value})
 
@@ -227,7 +219,6 @@ def run_fit(scenario: Scenario, log: CaseLog, settings: FitSettings, out: Path |
     import optuna
 
     started = time.perf_counter()
-    check_departments(scenario, log)
     params = search_space(scenario, settings.groups, settings.bounds)
     if not params:
         raise ScenarioError([Problem("--params", "", "nothing to fit: no department with a "
@@ -240,13 +231,12 @@ def run_fit(scenario: Scenario, log: CaseLog, settings: FitSettings, out: Path |
               f"fit of {scenario.name!r} to {log.source}")
     store = EvaluationStore(out, key)
     store.open()
-    period = SimulatedPeriod.of(log, settings.warmup_h)
-    base = period.scenario(scenario)
-    departments = first_departments(scenario)
-    observed = observed_log(log)
+    held = held_out_scenario(scenario, log, settings.warmup_weeks)
+    observed = observed_by_department(log, scenario)
+    refuse_empty(observed, log.source)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    sampler = optuna.samplers.TPESampler(seed=settings.sampler_seed)
+    sampler = optuna.samplers.TPESampler(seed=settings.sampler_seed, multivariate=True)
     study = optuna.create_study(direction="minimize", sampler=sampler)
     study.enqueue_trial(_start_values(params))
     rows, simulated_by_index = [], {}
@@ -258,14 +248,14 @@ def run_fit(scenario: Scenario, log: CaseLog, settings: FitSettings, out: Path |
             values = {p.name: _suggest(trial, p) for p in params}
             simulated = store.load(index, values)
             if simulated is None:
-                candidate = apply(base, params, values)
-                simulated = simulate(candidate, period, departments, settings.reps,
-                                     settings.seed, backend, workers, scheduler)
-                value = loss(department_distances(observed, simulated))
+                candidate = apply(held.scenario, params, values)
+                simulated = simulate(candidate, held, settings.reps, settings.seed, backend,
+                                     workers, scheduler)
+                value = loss(distances(observed, simulated))
                 store.save(index, values, simulated, value)
                 computed += 1
             else:
-                value = loss(department_distances(observed, simulated))
+                value = loss(distances(observed, simulated))
                 reused += 1
             study.tell(trial, value)
             rows.append({"evaluation": index, **values, "loss": value})
@@ -283,8 +273,8 @@ def run_fit(scenario: Scenario, log: CaseLog, settings: FitSettings, out: Path |
     simulated = simulated_by_index[best]
     res = FitResult(params=params, trace=trace, best_values=best_values,
                     best_loss=float(trace.at[best, "loss"]), calibrated=calibrated,
-                    distances=department_distances(observed, simulated), observed=observed,
-                    simulated=simulated, period=period, computed=computed, reused=reused,
+                    distances=distances(observed, simulated), observed=observed,
+                    simulated=simulated, held=held, computed=computed, reused=reused,
                     wall_s=time.perf_counter() - started, out=out)
     if out is not None:
         write_fit_outputs(res, scenario, log, settings, key, backend, workers, command,
@@ -302,15 +292,16 @@ def write_fit_outputs(res: FitResult, scenario: Scenario, log: CaseLog,
     out = res.out
     atomic_csv(res.trace, out / "trace.csv")
     atomic_csv(res.distances, out / "distances.csv")
-    atomic_parquet(res.simulated, out / "simulated.parquet")
+    atomic_parquet(to_frame(res.simulated), out / "simulated.parquet")
     write_calibrated(out / "calibrated.yaml", res, len(res.trace), source)
     res.manifest = {
         "kind": "calibration-fit", "key": key, "scenario": scenario.name,
         "log": {"source": log.source, "cases": len(log.cases),
+                "matched_cases": int(len(res.observed[ALL][0])),
                 "open_at_export": int(np.sum(log.censored)),
                 "export_time": str(log.export_time)},
-        "period": {"origin": str(res.period.origin), "start_h": res.period.start_h,
-                   "end_h": res.period.end_h, "export_h": res.period.export_h},
+        "period": {"window_start_h": res.held.window_start_h,
+                   "window_end_h": res.held.window_end_h, "censor_h": res.held.censor_h},
         "objective": OBJECTIVE, "optimiser": "optuna TPESampler, first candidate the "
                                              "scenario's own values",
         "settings": {**settings.identity(), "budget": settings.budget},

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from sim.analysis.plots import plain_text  # noqa: E402
-from sim.calibration.distance import MIN_HOURS, closed_share  # noqa: E402
+from sim.calibration.check import ALL, MIN_HOURS, ecdf  # noqa: E402
 
 if TYPE_CHECKING:
     from sim.calibration.fit import FitResult
@@ -61,25 +61,36 @@ def _grid(n: int):
     return fig, axes.flat
 
 
-def _sides(res: FitResult, department: str) -> tuple[np.ndarray, np.ndarray]:
-    obs = res.observed.loc[res.observed["department"] == department, "close_h"]
-    sim = res.simulated.loc[res.simulated["department"] == department, "close_h"]
-    return obs.to_numpy(dtype=float), sim.to_numpy(dtype=float)
+def _rows(res: FitResult) -> list:
+    return [r for r in res.distances.itertuples() if r.department != ALL]
+
+
+def _closed(groups, department: str) -> np.ndarray:
+    """The close times of the department's closed cases (open ones left out)."""
+    hours, censored = groups.get(department, (np.array([]), np.array([], dtype=bool)))
+    return np.maximum(hours[~censored], MIN_HOURS)
+
+
+def _curve(groups, department: str, x: np.ndarray) -> np.ndarray:
+    if department not in groups:
+        return np.zeros(len(x))
+    return ecdf(*groups[department])(x)
 
 
 @plain_text
 def ecdf_figure(res: FitResult, path: Path) -> Path:
     """Per department: observed and simulated closed-share curves, with the KS distance."""
-    rows = list(res.distances.itertuples())
+    rows = _rows(res)
     fig, axes = _grid(len(rows))
     for ax, row in zip(axes, rows, strict=False):
-        obs, sim = _sides(res, row.department)
-        values = np.concatenate([obs, sim])
-        values = values[~np.isnan(values)]
+        values = np.concatenate([_closed(res.observed, row.department),
+                                 _closed(res.simulated, row.department)])
         top = max(float(values.max()) if len(values) else 1.0, 1.0)
         grid = np.geomspace(MIN_HOURS, top, 400)
-        ax.step(grid, closed_share(obs, grid), where="post", label=f"observed ({row.n_obs})")
-        ax.step(grid, closed_share(sim, grid), where="post", label=f"simulated ({row.n_sim})")
+        ax.step(grid, _curve(res.observed, row.department, grid), where="post",
+                label=f"observed ({row.n})", color="k")
+        ax.step(grid, _curve(res.simulated, row.department, grid), where="post",
+                label=f"simulated ({row.n_sim})")
         ax.set_xscale("log")
         ax.set_ylim(0, 1)
         ax.set_title(f"{row.department}: KS {row.ks:.3f}", fontsize=9)
@@ -95,10 +106,10 @@ def ecdf_figure(res: FitResult, path: Path) -> Path:
 @plain_text
 def qq_figure(res: FitResult, path: Path) -> Path:
     """Per department: quantiles of simulated against observed close times (closed cases)."""
-    rows = list(res.distances.itertuples())
+    rows = _rows(res)
     fig, axes = _grid(len(rows))
     for ax, row in zip(axes, rows, strict=False):
-        obs, sim = (np.maximum(x[~np.isnan(x)], MIN_HOURS) for x in _sides(res, row.department))
+        obs, sim = _closed(res.observed, row.department), _closed(res.simulated, row.department)
         ax.set_title(f"{row.department}", fontsize=9)
         if len(obs) == 0 or len(sim) == 0:
             ax.text(0.5, 0.5, "no closed case on one side", ha="center",
