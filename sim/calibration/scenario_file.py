@@ -41,6 +41,9 @@ def fitted_keys(res: FitResult) -> dict[str, list[Parameter]]:
                      if p.department in ct["departments"]]
         elif p.group == "referral_delay":
             paths = ["referral.admin_delay_working_days"]
+        elif p.group == "admin_closure":
+            paths = [f"case_types.{k}.on_spot_share" for k, ct in data["case_types"].items()
+                     if ct["departments"][:1] == [p.department]]
         else:
             paths = [f"case_types.{k}.{p.group}" for k in data["case_types"]]
         for path in paths:

@@ -14,14 +14,21 @@ fail. Those are fitted by simulation, in five groups:
                      0.25 to 4;
 ``bounce_prob``      one probability for every case type's ``bounce_prob``, default 0 to 0.5;
 ``quality_failure``  one probability for every case type's ``quality_failure``, default 0 to
-                     0.5.
+                     0.5;
+``admin_closure``    each department's share of cases closed at once, without a visit: the
+                     ``on_spot_share`` of the case types whose first department it is, default
+                     0 to 0.6.
 
 Bounce and quality-failure probabilities are fitted as one value for all case types: a log
 shows close times per department, which cannot tell the types' own rates apart.
 
 **Administrative closures** (cases closed within minutes without service, common in 311 logs)
-have no mechanism in the model, so they are not fitted: their quick closures count against the
-fit in the KS distance, and the report shows them (the observed curve's jump near 0).
+have no mechanism of their own in the model. The nearest one that exists is the grid worker's
+fix on the spot (``on_spot_share``: closed ``on_spot_time`` after the report, no queue, no
+visit), which applies to cases a patrol found; in a scenario from ``calibrate build`` every case
+arrives through that one-minute "patrol" intake, so there it is exactly a share of cases closed
+at intake, and ``admin_closure`` fits it. In a scenario where citizens report some cases, it is
+a share of the patrol-found cases only: read the fitted value as such.
 
 The bounds of each group can be changed in a small YAML file (``load_bounds``)::
 
@@ -42,10 +49,10 @@ from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import UNLIMITED, Scenario
 
-GROUPS = ("staff", "work", "referral_delay", "bounce_prob", "quality_failure")
+GROUPS = ("staff", "work", "referral_delay", "bounce_prob", "quality_failure", "admin_closure")
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "staff": (0.25, 4.0), "work": (0.25, 4.0), "referral_delay": (0.25, 4.0),
-    "bounce_prob": (0.0, 0.5), "quality_failure": (0.0, 0.5)}
+    "bounce_prob": (0.0, 0.5), "quality_failure": (0.0, 0.5), "admin_closure": (0.0, 0.6)}
 """Factors of the scenario's value (staff, work, referral_delay) or probabilities."""
 FACTOR_GROUPS = ("staff", "work", "referral_delay")
 SCALE_KEYS = ("mean", "median", "scale", "value", "low", "mode", "high")
@@ -71,10 +78,11 @@ class Parameter:
         """The fitted value in words, for the comment in the calibrated scenario."""
         if self.group == "staff":
             return f"staff {int(value)} (was {int(self.start)}; searched {int(self.lo)}-{int(self.hi)})"
+        what = self.group.replace("_", " ") + (f" of {self.department}" if self.department
+                                               else "")
         if self.group in FACTOR_GROUPS:
-            return f"{value:.3g} x the scenario's {self.group.replace('_', ' ')} " \
-                   f"(searched {self.lo:g}-{self.hi:g})"
-        return f"{value:.3g} (was {self.start:.3g}; searched {self.lo:g}-{self.hi:g})"
+            return f"{value:.3g} x the scenario's {what} (searched {self.lo:g}-{self.hi:g})"
+        return f"{what} {value:.3g} (was {self.start:.3g}; searched {self.lo:g}-{self.hi:g})"
 
 
 def load_bounds(path: str | Path | None) -> dict[str, tuple[float, float]]:
@@ -131,6 +139,13 @@ def search_space(scenario: Scenario, groups: tuple[str, ...] = GROUPS,
             params += [Parameter(f"work.{d}", group, d, lo, hi, 1.0, log=True) for d in needed]
         elif group == "referral_delay":
             params.append(Parameter(group, group, None, lo, hi, 1.0, log=True))
+        elif group == "admin_closure":
+            for d in needed:
+                shares = [ct.on_spot_share for ct in scenario.case_types.values()
+                          if ct.departments[:1] == [d]]
+                if shares:
+                    start = min(max(sum(shares) / len(shares), lo), hi)
+                    params.append(Parameter(f"admin_closure.{d}", group, d, lo, hi, start))
         else:
             values = [getattr(ct, group) for ct in scenario.case_types.values()]
             start = min(max(sum(values) / len(values), lo), hi)
@@ -167,6 +182,10 @@ def apply(scenario: Scenario, params: list[Parameter], values: dict[str, float],
                 if "kind" in work:   # one distribution for all: each department its own copy
                     work = ct["work"] = {d: dict(work) for d in ct["departments"]}
                 work[p.department] = scaled(work[p.department], value)
+        elif p.group == "admin_closure":
+            for ct in data["case_types"].values():
+                if ct["departments"][:1] == [p.department]:
+                    ct["on_spot_share"] = float(value)
         elif p.group == "referral_delay":
             referral = data["referral"]
             referral["admin_delay_working_days"] = scaled(referral["admin_delay_working_days"],

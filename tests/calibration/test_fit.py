@@ -2,13 +2,14 @@
 backends, the calibrated scenario file and the command line.
 
 The recovery test's tolerances come from repeated fits, not from this test passing: on twelve
-synthetic logs of the district below (log seeds 100-111, fit exactly as in the test), the fit
-started from twice the staff and twice the work found staff 4 or 5 (truth 4) and a mean work
-within 7% of the truth (2.81-3.29 h; truth 3 h) on the logs where it found the valley of the
-loss; on the others it stopped on the plateau of "many people, longer work" (staff 9 or more,
-work +29%), where nobody queues and longer work mimics the queueing. Hence the tolerance below
-(staff within 1 person, work within 15%) and the requirement that the first three logs recover
-in at least two of three fits: see FITS_STUDIED.
+synthetic logs of the district below (log seeds 100-111, each fitted exactly as in the test:
+budget 60, 2 replications, from twice the staff and twice the work), ten fits found the valley
+of the loss, with staff 4 or 5 (truth 4) and a mean work of 2.81-3.29 h (truth 3 h: -6% to
++10%); two (seeds 102 and 107) stopped on the plateau of "many people, longer work" (staff 9
+and 15, work +29% and +22%), where nobody queues and longer work mimics the queueing. Hence the
+tolerances (staff within 1 person, work within 10%) and the requirement that at least two of
+the first three logs recover (10 of 12 did; two of three or more happens with probability 0.93
+at that rate).
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ TRUE_STAFF, TRUE_WORK_H, TRAVEL_H = 4, 3.0, 1.0
 UTILISATION = 0.75
 WEEKS = 6
 STAFF_TOLERANCE = 1          # people
-WORK_TOLERANCE = 0.15        # relative
-FITS_STUDIED = {"logs": 12, "in_valley": "staff 4-5, work -6%..+10%",
-                "on_plateau": "staff >= 9, work +29%"}
+WORK_TOLERANCE = 0.10        # relative
 
 
 def district(staff: int = TRUE_STAFF, work_h: float = TRUE_WORK_H) -> dict:

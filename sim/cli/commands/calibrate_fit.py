@@ -10,15 +10,14 @@ from sim.cli.commands.calibrate_distributions import add_mapping_arg
 
 DESCRIPTION = """\
 Fit the parameters a case log cannot give directly (sim/calibration/space.py): staff and work
-content per department, referral paperwork, bounce and quality-failure probabilities. Each
+content per department, referral paperwork, bounce and quality-failure probabilities, and each
+department's share of cases closed at intake (administrative closures; the model's on-the-spot
+closure, see sim/calibration/space.py). Each
 candidate simulates the log's period with its own arrivals (--warmup-weeks before it), censored
 at the log's export time, on --reps replications of the same --seed (common random numbers);
 the loss is the count-weighted mean over departments of the censoring-aware KS distance between
 simulated and observed close times. Optuna's TPE sampler (seeded by --sampler-seed) proposes
 --budget candidates, the first being the scenario's own values.
-
-Administrative closures (closed within minutes without service) have no mechanism in the
-model and are not fitted.
 
 Every evaluation is stored in --out/evaluations/: rerun the same command to resume (the search
 replays to the same candidates), or with a larger --budget to continue. Writes calibrated.yaml
@@ -41,7 +40,8 @@ def register_subcommand(sub) -> None:
                    help="comma-separated groups to fit (default all: " + ",".join(GROUPS) + ")")
     p.add_argument("--bounds", default=None, metavar="FILE",
                    help="YAML file of bounds per group, e.g. 'staff: [0.5, 2]' (factors of the "
-                        "scenario's values; probabilities for bounce_prob, quality_failure)")
+                        "scenario's values; probabilities for bounce_prob, quality_failure, "
+                        "admin_closure)")
     p.add_argument("--sampler-seed", type=flags.seed, default=1,
                    help="seed of the optimiser's sampler (default 1)")
     p.add_argument("--warmup-weeks", type=flags.whole_number(0, 52), default=2,
