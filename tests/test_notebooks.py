@@ -20,9 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "experiments").glob("*.ipynb"))
 
 
-def test_the_three_notebooks_exist():
+def test_the_four_notebooks_exist():
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01_reform_comparison", "02_sinking_tradeoff", "03_validation"]
+    assert names == ["01_reform_comparison", "02_sinking_tradeoff", "03_validation",
+                     "04_calibration"]
 
 
 def test_notebooks_have_a_size_parameter_and_full_size_outputs():

@@ -266,9 +266,7 @@ def run_fit(scenario: Scenario, log: CaseLog, settings: FitSettings, out: Path |
     trace = pd.DataFrame(rows)
     trace["best_loss"] = trace["loss"].cummin()
     best = int(trace["loss"].to_numpy().argmin())   # the first of equal losses
-    best_values = {p.name: trace.at[best, p.name] for p in params}
-    best_values = {p.name: (int(v) if p.integer else float(v))
-                   for p, v in zip(params, best_values.values(), strict=True)}
+    best_values = {p.name: rows[best][p.name] for p in params}
     calibrated = apply(scenario, params, best_values)
     simulated = simulated_by_index[best]
     res = FitResult(params=params, trace=trace, best_values=best_values,
