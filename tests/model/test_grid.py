@@ -40,6 +40,20 @@ def test_hour_profile_shapes_the_day():
     assert np.all((hours >= 8) & (hours < 10))
 
 
+def test_an_hour_of_week_profile_repeats_weekly_from_monday():
+    # 168 weights (Monday 00:00 first): only Tuesday 10:00-11:00 and Sunday 23:00-24:00 occur,
+    # the Sunday hour three times as often.
+    profile = np.zeros(168)
+    profile[24 + 10], profile[6 * 24 + 23] = 1.0, 3.0
+    profile = profile / profile.mean()
+    t = occurrence_times(np.random.default_rng(4), 0.5, profile, 168 * 8)
+    hour_of_week = np.floor(t).astype(int) % 168
+    assert set(hour_of_week.tolist()) == {34, 167}
+    sunday = (hour_of_week == 167).mean()
+    # Binomial share 3/4 with ~ 8 weeks x 0.5 x 168 = 670 draws: 4 standard errors is 0.067.
+    assert abs(sunday - 0.75) < 4 * math.sqrt(0.75 * 0.25 / len(t))
+
+
 def test_grid_weights_have_mean_one_and_the_given_cv():
     w, cover = grid_weights(Streams(1, 0), "a", 20_000, 0.5)
     assert w.mean() == pytest.approx(1.0, abs=0.02)
