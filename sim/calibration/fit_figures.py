@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sim.analysis.plots import plain_text  # noqa: E402
 from sim.calibration.check import ALL, MIN_HOURS, ecdf  # noqa: E402
@@ -26,6 +27,14 @@ if TYPE_CHECKING:
     from sim.calibration.fit import FitResult
 
 QUANTILES = np.linspace(0.02, 0.98, 49)
+HOURS = FuncFormatter(lambda value, _: f"{value:g}")
+"""Tick labels of a log axis as plain numbers: with mathtext off (``plain_text``, since
+department names may hold ``$``), matplotlib's default ones would show as raw TeX."""
+
+
+def _plain_log_axis(axis) -> None:
+    axis.set_major_formatter(HOURS)
+    axis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
 
 
 def fit_figures(res: FitResult, folder: Path) -> list[Path]:
@@ -92,6 +101,7 @@ def ecdf_figure(res: FitResult, path: Path) -> Path:
         ax.step(grid, _curve(res.simulated, row.department, grid), where="post",
                 label=f"simulated ({row.n_sim})")
         ax.set_xscale("log")
+        _plain_log_axis(ax.xaxis)
         ax.set_ylim(0, 1)
         ax.set_title(f"{row.department}: KS {row.ks:.3f}", fontsize=9)
         ax.set_xlabel("hours from created to closed")
@@ -117,6 +127,8 @@ def qq_figure(res: FitResult, path: Path) -> Path:
             continue
         q_obs, q_sim = np.quantile(obs, QUANTILES), np.quantile(sim, QUANTILES)
         ax.loglog(q_obs, q_sim, "o", ms=3)
+        _plain_log_axis(ax.xaxis)
+        _plain_log_axis(ax.yaxis)
         low, high = min(q_obs.min(), q_sim.min()), max(q_obs.max(), q_sim.max())
         ax.plot([low, high], [low, high], color="grey", lw=1)
         ax.set_xlabel("observed quantile (h)")

@@ -179,9 +179,13 @@ def apply(scenario: Scenario, params: list[Parameter], values: dict[str, float],
                 if p.department not in ct["departments"]:
                     continue
                 work = ct["work"]
-                if "kind" in work:   # one distribution for all: each department its own copy
-                    work = ct["work"] = {d: dict(work) for d in ct["departments"]}
-                work[p.department] = scaled(work[p.department], value)
+                if "kind" not in work:
+                    work[p.department] = scaled(work[p.department], value)
+                elif len(ct["departments"]) == 1:
+                    ct["work"] = scaled(work, value)
+                else:   # one distribution for several departments: each its own copy
+                    ct["work"] = {d: dict(work) for d in ct["departments"]}
+                    ct["work"][p.department] = scaled(work, value)
         elif p.group == "admin_closure":
             for ct in data["case_types"].values():
                 if ct["departments"][:1] == [p.department]:
