@@ -17,7 +17,7 @@ fail. Those are fitted by simulation, in five groups:
                      0.5;
 ``admin_closure``    each department's share of cases closed at once, without a visit: the
                      ``on_spot_share`` of the case types whose first department it is, default
-                     0 to 0.6.
+                     0 to 1 (LA's LADWP closes every case within the minute).
 
 Bounce and quality-failure probabilities are fitted as one value for all case types: a log
 shows close times per department, which cannot tell the types' own rates apart.
@@ -52,7 +52,7 @@ from sim.scenario.schema import UNLIMITED, Scenario
 GROUPS = ("staff", "work", "referral_delay", "bounce_prob", "quality_failure", "admin_closure")
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "staff": (0.25, 4.0), "work": (0.25, 4.0), "referral_delay": (0.25, 4.0),
-    "bounce_prob": (0.0, 0.5), "quality_failure": (0.0, 0.5), "admin_closure": (0.0, 0.6)}
+    "bounce_prob": (0.0, 0.5), "quality_failure": (0.0, 0.5), "admin_closure": (0.0, 1.0)}
 """Factors of the scenario's value (staff, work, referral_delay) or probabilities."""
 FACTOR_GROUPS = ("staff", "work", "referral_delay")
 SCALE_KEYS = ("mean", "median", "scale", "value", "low", "mode", "high")
