@@ -188,30 +188,29 @@ def check_figure(observed: dict, simulated: dict, training: dict | None, path: P
     depts = list(observed)
     cols = min(3, len(depts))
     rows = math.ceil(len(depts) / cols)
-    with plt.rc_context({"text.parse_math": False}):
-        fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
-        for ax in axes.flat[len(depts):]:
-            ax.set_visible(False)
-        for ax, dept in zip(axes.flat, depts, strict=False):
-            hours, _ = observed[dept]
-            x = np.geomspace(MIN_HOURS, max(float(hours.max()), 1.0), 300)
-            ax.step(x, ecdf(*observed[dept])(x), where="post", label="observed", color="k")
-            if dept in simulated:
-                ax.step(x, ecdf(*simulated[dept])(x), where="post", label="simulated")
-            if training and dept in training:
-                ax.step(x, ecdf(*training[dept])(x), where="post", ls="--",
-                        label="training log")
-            ax.set_xscale("log")
-            ax.set_ylim(0, 1)
-            ax.set_title(f"{dept} (n {len(hours)})", fontsize=9)
-            ax.set_xlabel("close time (h)")
-            ax.set_ylabel("share closed")
-        axes.flat[0].legend(fontsize=8)
-        fig.suptitle("Held-out period: observed vs predicted close times")
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.4 * rows), squeeze=False)
+    for ax in axes.flat[len(depts):]:
+        ax.set_visible(False)
+    for ax, dept in zip(axes.flat, depts, strict=False):
+        hours, _ = observed[dept]
+        x = np.geomspace(MIN_HOURS, max(float(hours.max()), 1.0), 300)
+        ax.step(x, ecdf(*observed[dept])(x), where="post", label="observed", color="k")
+        if dept in simulated:
+            ax.step(x, ecdf(*simulated[dept])(x), where="post", label="simulated")
+        if training and dept in training:
+            ax.step(x, ecdf(*training[dept])(x), where="post", ls="--", label="training log")
+        ax.set_xscale("log")
+        ax.set_ylim(0, 1.02)
+        # Department names come from the log (they may hold '$'): drawn as written.
+        ax.set_title(f"{dept} (n {len(hours)})", fontsize=9, parse_math=False)
+        ax.set_xlabel("close time (h)")
+        ax.set_ylabel("share closed")
+    axes.flat[0].legend(fontsize=8)
+    fig.suptitle("Held-out period: observed vs predicted close times")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
     return path
 
 
