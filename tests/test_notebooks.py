@@ -42,9 +42,10 @@ def test_the_govsim_kernel_is_registered_in_this_venv_and_runs_its_python():
     assert _in_this_venv(spec.argv[0]), spec.argv
 
 
-def test_the_three_notebooks_exist():
+def test_the_four_notebooks_exist():
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01_reform_comparison", "02_sinking_tradeoff", "03_validation"]
+    assert names == ["01_reform_comparison", "02_sinking_tradeoff", "03_validation",
+                     "04_calibration"]
 
 
 def test_notebooks_have_a_size_parameter_and_full_size_outputs():

@@ -19,6 +19,7 @@ import importlib
 SUBCOMMANDS = (
     "sim.cli.commands.calibrate_distributions",
     "sim.cli.commands.calibrate_build",
+    "sim.cli.commands.calibrate_fit",
     "sim.cli.commands.calibrate_check",
 )
 """The modules of ``govsim calibrate``'s subcommands, in the order ``--help`` lists them."""
