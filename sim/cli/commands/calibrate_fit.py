@@ -27,10 +27,17 @@ ecdf.png, qq.png and manifest.json."""
 
 def register_subcommand(sub) -> None:
     from sim.calibration.space import GROUPS
+    from sim.cli.helptext import command_parser
 
-    p = sub.add_parser("fit", help="fit staff, work and delays to a case log by simulation",
-                       description=DESCRIPTION,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = command_parser(sub, "fit", help="fit staff, work and delays to a case log by simulation",
+                       description=DESCRIPTION, raw=True, examples_=(
+                           "govsim calibrate fit la2017.yaml "
+                           "data/la311/myla311_2017-12-27_to_31.csv --budget 100 --reps 1 "
+                           "--warmup-weeks 1 --out results/la2017-fit",
+                           "govsim calibrate fit la2017.yaml "
+                           "data/la311/myla311_2017-12-27_to_31.csv --params staff,work "
+                           "--budget 30",
+                       ))
     p.add_argument("scenario", help="the scenario (e.g. from calibrate build)")
     p.add_argument("log", help="the case log to fit")
     add_mapping_arg(p)

@@ -33,8 +33,8 @@ def register(sub) -> None:
                     "closed, reopened) with the unit that took it, for process-mining tools "
                     "(pm4py, ProM, Disco, Celonis). Simulated hour 0 is --start at 00:00 local "
                     "time; times are written without a time zone.",
-        epilog="examples:\n"
-               "  govsim run scenarios/whistle.yaml --reps 2 --out results/whistle\n"
+        epilog="examples (after govsim run scenarios/whistle.yaml --reps 2 --out "
+               "results/whistle):\n"
                "  govsim eventlog results/whistle --start 2025-01-06\n"
                "  govsim eventlog results/whistle --start 2025-01-06 --format ocel "
                "--replication 0 --out whistle.ocel.json")
