@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.analysis import plots
-from sim.analysis.labels import labels_of
+from sim.analysis.labels import labelled, labels_of
 from sim.analysis.summary import ALL, METRIC_LABELS
 from sim.experiment.backlog_figure import draw_backlog
 from sim.experiment.compare import CompareResult as _Compared
@@ -174,7 +174,8 @@ class CompareResult:
         manifest = res.manifest or _identity(
             kind="compare", scenarios=res.names, baseline=res.names[0], seed=seed,
             replications=reps, common_random_numbers=True, confidence=confidence)
-        return cls(runs, res.per_rep, res.table, seed, reps, confidence, manifest, res.out)
+        table = labelled(res.table, labels_of(r.scenario for r in res.results))  # as the CSV
+        return cls(runs, res.per_rep, table, seed, reps, confidence, manifest, res.out)
 
     @property
     def scenarios(self) -> list[str]:
@@ -264,7 +265,8 @@ class SweepResult:
         manifest = res.manifest or _identity(
             kind="sweep", base=res.base.name, vary=res.vary, seed=seed, replications=reps,
             common_random_numbers=True, confidence=confidence)
-        return cls(res.base, res.vary, res.points, runs, res.per_rep, res.table, seed, reps,
+        table = labelled(res.table, labels_of([res.base]))  # as sweep.csv
+        return cls(res.base, res.vary, res.points, runs, res.per_rep, table, seed, reps,
                    confidence, manifest, res.out)
 
     def headline(self) -> pd.DataFrame:

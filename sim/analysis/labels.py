@@ -81,6 +81,15 @@ def with_label_column(frame: pd.DataFrame, column: str, label_of: Callable[[str]
     return out
 
 
+def labelled(frame: pd.DataFrame, labels: Labels) -> pd.DataFrame:
+    """``frame`` with a ``_label`` column beside each of ``scenario``, ``case_type``,
+    ``street`` and ``department`` it has (what the CSV files write next to the keys)."""
+    for column, label_of in (("scenario", labels.scenario), ("case_type", labels.case_type),
+                             ("street", labels.street), ("department", labels.department)):
+        frame = with_label_column(frame, column, label_of)
+    return frame
+
+
 KEY_TITLES = {
     "reform.sinking.fraction": "Sinking fraction",
     "reform.sinking.grid_coverage": "Grid coverage after sinking",

@@ -125,7 +125,10 @@ def write_compare_outputs(res: CompareResult, seed: int, backend: str, workers: 
     """``comparison.csv``, ``per_replication.csv``, the manifest and the comparison's figures
     (``backlog``: the runs' backlog tables, drawn overlaid)."""
     out = res.out
-    atomic_csv(res.table, out / "comparison.csv")
+    from sim.analysis.labels import labelled, labels_of
+
+    atomic_csv(labelled(res.table, labels_of(r.scenario for r in res.results)),
+               out / "comparison.csv")
     atomic_csv(res.per_rep, out / "per_replication.csv")
     reps = res.results[0].reps
     res.manifest = {

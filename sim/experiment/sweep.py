@@ -232,7 +232,9 @@ def write_sweep_outputs(res: SweepResult, seed: int, backend: str, workers: int 
                         command: list[str], confidence: float, figures: bool = True,
                         figure_options: FigureOptions | None = None) -> None:
     out = res.out
-    atomic_csv(res.table, out / "sweep.csv")
+    from sim.analysis.labels import labelled, labels_of
+
+    atomic_csv(labelled(res.table, labels_of([res.base])), out / "sweep.csv")
     atomic_csv(res.per_rep, out / "per_replication.csv")
     res.manifest = {
         "kind": "sweep",

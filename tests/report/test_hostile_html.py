@@ -391,3 +391,30 @@ def test_extends_and_city_pages_show_hostile_names_as_text(tmp_path, make):
         text = "".join("".join(t) for t in hostile.text.values())
         assert names["scenario a"] in text and names["street 1"] in text
         assert names["street 2"] in text
+
+
+def _ablate_report(folder: Path, hostile: bool) -> str:
+    """The report of ``govsim ablate`` of scenario b against a: the parts are named by the key
+    paths that differ, which hold the hostile department and case-type names."""
+    n = _names(hostile)
+    folder.mkdir()
+    a, b = _write_scenarios(folder, n)
+    out = folder / "ablate"
+    _govsim(["ablate", str(b), "--against", str(a), "--reps", "2", "--out", str(out), "--quiet",
+             "--no-figures"])
+    _govsim(["report", str(out)])
+    return (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_ablate_page_shows_hostile_names_as_text(tmp_path):
+    hostile, plain = (_Page(_ablate_report(tmp_path / kind, kind == "hostile"))
+                      for kind in ("hostile", "plain"))
+    assert "script" not in hostile.elements
+    assert not [a for a in hostile.attributes if a[1].startswith("on")]
+    assert hostile.elements == plain.elements
+    assert (Counter((tag, name) for tag, name, _ in hostile.attributes)
+            == Counter((tag, name) for tag, name, _ in plain.attributes))
+    # The page names the ablated scenarios by their folder names (through safe_component),
+    # so the markup reaches it only as the folder-safe form of the name.
+    text = "".join("".join(t) for t in hostile.text.values())
+    assert "Ablation of scenario-b-script-alert-1" in text
