@@ -45,11 +45,11 @@ from pathlib import Path
 
 import yaml
 
+from sim.calibration.groups import GROUPS
 from sim.scenario.errors import Problem, ScenarioError
 from sim.scenario.loader import resolved_dict, scenario_from_dict
 from sim.scenario.schema import UNLIMITED, Scenario
 
-GROUPS = ("staff", "work", "referral_delay", "bounce_prob", "quality_failure", "admin_closure")
 DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "staff": (0.25, 4.0), "work": (0.25, 4.0), "referral_delay": (0.25, 4.0),
     "bounce_prob": (0.0, 0.5), "quality_failure": (0.0, 0.5), "admin_closure": (0.0, 1.0)}

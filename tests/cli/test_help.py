@@ -88,7 +88,8 @@ def test_help_imports_neither_pandas_nor_scipy():
             "        main(['--help'])\n"
             "    except SystemExit:\n"
             "        pass\n"
-            "heavy = ['pandas', 'scipy', 'matplotlib', 'sim.experiment.runner']\n"
+            "heavy = ['pandas', 'scipy', 'matplotlib', 'numpy', 'pydantic', 'sim.scenario.schema',\n"
+            "         'sim.experiment.runner']\n"
             "print(json.dumps({'loaded': [m for m in heavy if m in sys.modules],\n"
             "                  'helped': 'COMMAND' in out.getvalue()}))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

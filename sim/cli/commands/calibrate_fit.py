@@ -26,7 +26,7 @@ ecdf.png, qq.png and manifest.json."""
 
 
 def register_subcommand(sub) -> None:
-    from sim.calibration.space import GROUPS
+    from sim.calibration.groups import GROUPS
     from sim.cli.helptext import command_parser
 
     p = command_parser(sub, "fit", help="fit staff, work and delays to a case log by simulation",
