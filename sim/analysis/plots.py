@@ -143,6 +143,18 @@ def draw_deadline(ax, deadline_h: float, log: bool) -> None:
                 bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
 
 
+def share_x_range(axes) -> None:
+    """Give every visible panel the union of their x ranges: one scale *and* one range, so
+    panels (case types) are compared by eye as well as scenarios within a panel."""
+    shown = [ax for ax in axes if ax.get_visible() and ax.has_data()]
+    if not shown:
+        return
+    lo = min(ax.get_xlim()[0] for ax in shown)
+    hi = max(ax.get_xlim()[1] for ax in shown)
+    for ax in shown:
+        ax.set_xlim(lo, hi)
+
+
 def _analysed(cases: pd.DataFrame) -> pd.DataFrame:
     """Reported cases outside the warm-up: those every statistic is about."""
     return cases[cases["t_report"].notna() & ~cases["in_warmup"].astype(bool)]
@@ -232,6 +244,7 @@ def draw_response_ecdf(cases: pd.DataFrame, title: str = "", labels: Labels = NO
         ax.set_ylabel("share resolved within", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
+    share_x_range(axes)
     name = labels.scenario(title)
     _title(fig, f"{name}: response time, ECDF (censored cases never reach 1)"
            if name else "response time ECDF", fig.get_figheight())
@@ -311,6 +324,16 @@ def draw_comparison(cases_by_scenario: dict[str, pd.DataFrame], labels: Labels =
     pooled = np.concatenate([c.loc[c["resolved"], "response_h"].to_numpy(dtype=float)
                              for c in data.values()] or [np.zeros(0)])
     log = long_tail(pooled)
+    # One grid for every panel: one x range, so case types are compared by eye too. It ends
+    # where the slowest case type's curve ends, so no panel's tail is cut off.
+    ends = [float(np.quantile(g.loc[g["resolved"], "response_h"], 0.999))
+            for groups in by_type.values() for g in groups.values() if g["resolved"].any()]
+    hi = max(ends + ([float(np.quantile(pooled, 0.999))] if len(pooled) else [1.0]))
+    if log:
+        lo = max(float(np.quantile(pooled, 0.005)), LOG_FLOOR_H)
+        grid = np.logspace(np.log10(lo), np.log10(max(hi, lo * 10)), CURVE_POINTS)
+    else:
+        grid = np.linspace(0, max(hi, 1e-9), CURVE_POINTS)
     fig, axes = _grid(len(keys))
     for ax, key in zip(axes, keys, strict=True):
         subsets = {n: (c if key == ALL else by_type[n].get(key, c.iloc[:0]))
@@ -322,12 +345,6 @@ def draw_comparison(cases_by_scenario: dict[str, pd.DataFrame], labels: Labels =
         if len(resolved) == 0:
             ax.set_title(f"{labels.case_type(key)} (no resolved cases)", fontsize=9)
             continue
-        hi = float(np.quantile(resolved, 0.999))
-        if log:
-            lo = max(float(np.quantile(resolved, 0.005)), LOG_FLOOR_H)
-            grid = np.logspace(np.log10(lo), np.log10(max(hi, lo * 10)), CURVE_POINTS)
-        else:
-            grid = np.linspace(0, max(hi, 1e-9), CURVE_POINTS)
         for name, sub in subsets.items():
             mean, low, high = _ecdf_bands(sub, grid)
             ax.fill_between(grid, low, high, color=colours[name], alpha=0.2, lw=0, step="post")
@@ -343,6 +360,7 @@ def draw_comparison(cases_by_scenario: dict[str, pd.DataFrame], labels: Labels =
         ax.set_ylabel("share resolved within", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
+    share_x_range(axes)
     handles, leg_labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, leg_labels, loc="upper right", fontsize=8, ncol=min(len(names), 4),
                frameon=False)

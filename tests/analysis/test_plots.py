@@ -101,6 +101,21 @@ def test_every_panel_and_scenario_of_a_comparison_has_the_same_x_scale():
     assert x_scales(fig) == {"log"}
 
 
+def x_ranges(fig) -> set[tuple[float, float]]:
+    return {tuple(round(v, 9) for v in ax.get_xlim()) for ax in fig.axes
+            if ax.get_visible() and ax.has_data()}
+
+
+def test_the_panels_of_an_ecdf_figure_share_one_x_range():
+    # "quick" spans 0.01 h to days, "slow" 100 to 110 h: alone each panel would pick its own.
+    run = plots.draw_response_ecdf(cases(MIXED))
+    comparison = plots.draw_comparison({"a": cases(MIXED, scenario="a"),
+                                        "b": cases(MIXED, scenario="b")})
+    for fig in (run, comparison):
+        assert len([ax for ax in fig.axes if ax.get_visible() and ax.has_data()]) == 3
+        assert len(x_ranges(fig)) == 1, x_ranges(fig)
+
+
 def test_the_deadline_is_labelled_on_every_case_type_panel_even_beyond_the_data():
     far = {"near": (rng.uniform(1, 10, 300), 12.0),     # beyond the data, close: axis extended
            "far": (rng.uniform(1, 10, 300), 24 * 30.0)}  # far beyond: an arrow at the edge
