@@ -23,7 +23,7 @@ notebook: install
 demo: install
 	$(VENV)/bin/govsim run scenarios/baseline.yaml --reps 5 --seed 1 --out results/baseline --force
 	@echo
-	@echo "Results:  results/baseline/  (cases.parquet, summary.csv, capacity.csv, streets.csv, departments.csv, backlog.csv, manifest.json)"
+	@echo "Results:  results/baseline/  (cases.parquet, steps.parquet, summary.csv, capacity.csv, streets.csv, departments.csv, backlog.csv, manifest.json)"
 	@echo "Figures:  results/baseline/figures/"
 
 test: install

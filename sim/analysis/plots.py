@@ -208,6 +208,7 @@ def draw_response_hist(cases: pd.DataFrame, title: str = "", labels: Labels = NO
         ax.set_xlabel("response time (h)" + (", log scale" if log else ""), fontsize=8)
         ax.set_ylabel("cases", fontsize=8)
         ax.tick_params(labelsize=7)
+    share_x_range(axes)
     name = labels.scenario(title)
     _title(fig, f"{name}: response time, histogram" if name else "response time",
            fig.get_figheight())

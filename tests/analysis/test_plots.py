@@ -106,12 +106,12 @@ def x_ranges(fig) -> set[tuple[float, float]]:
             if ax.get_visible() and ax.has_data()}
 
 
-def test_the_panels_of_an_ecdf_figure_share_one_x_range():
+def test_the_panels_of_a_response_figure_share_one_x_range():
     # "quick" spans 0.01 h to days, "slow" 100 to 110 h: alone each panel would pick its own.
-    run = plots.draw_response_ecdf(cases(MIXED))
     comparison = plots.draw_comparison({"a": cases(MIXED, scenario="a"),
                                         "b": cases(MIXED, scenario="b")})
-    for fig in (run, comparison):
+    for fig in (plots.draw_response_ecdf(cases(MIXED)), plots.draw_response_hist(cases(MIXED)),
+                comparison):
         assert len([ax for ax in fig.axes if ax.get_visible() and ax.has_data()]) == 3
         assert len(x_ranges(fig)) == 1, x_ranges(fig)
 
