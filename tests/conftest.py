@@ -30,3 +30,13 @@ def tiny_dict(**changes) -> dict:
 @pytest.fixture
 def tiny() -> dict:
     return tiny_dict()
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """One LocalCluster with 2 workers for the module (starting one is the slow part)."""
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
+    yield cluster
+    cluster.close()

@@ -161,9 +161,7 @@ def qq_figure(requests: pd.DataFrame, fits: list[Fit], by: str, path: Path,
 def draw_qq(requests: pd.DataFrame, fits: list[Fit], by: str) -> Figure:
     """Q-Q plots (log-log, every panel) of data against the lognormal fit, per group (at
     most six). Group names come from the log (agency names may hold '$'): drawn as written."""
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    from sim.analysis.canvas import new_figure, text_style
+    from sim.analysis.canvas import new_figure, plain_log_labels, text_style
 
     shown = fits[: min(len(fits), 6)]
     cols = min(3, len(shown))
@@ -178,9 +176,8 @@ def draw_qq(requests: pd.DataFrame, fits: list[Fit], by: str) -> Figure:
             p = (np.arange(1, len(x) + 1) - 0.5) / len(g)
             med, s = fit.lognormal
             ax.loglog(stats.lognorm.ppf(p, s, scale=med), x, ".", ms=2, label="lognormal")
-            for axis in (ax.xaxis, ax.yaxis):  # plain numbers: mathtext is off
-                axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-                axis.set_minor_formatter(NullFormatter())
+            plain_log_labels(ax.xaxis)
+            plain_log_labels(ax.yaxis)
             lo, hi = x.min(), x.max()
             ax.plot([lo, hi], [lo, hi], "k--", lw=0.8)
             ax.set_title(f"{fit.group} (KS {fit.ks_lognormal:.2f})", fontsize=9)

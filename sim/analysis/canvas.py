@@ -164,6 +164,16 @@ def text_style() -> Iterator[None]:
         font_log.setLevel(level)
 
 
+def plain_log_labels(axis) -> None:
+    """Label a log ``axis`` (``ax.xaxis`` or ``ax.yaxis``) in plain numbers (0.1, 1, 10, 100),
+    minor ticks unlabelled: matplotlib's default labels are mathtext (``10^{2}``), which
+    ``text_style`` (literal text) would print raw."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def drawn_in_style(function):
     """Decorator: run ``function`` (a ``draw_*``) inside ``text_style``."""
     @functools.wraps(function)

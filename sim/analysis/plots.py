@@ -28,6 +28,7 @@ from sim.analysis.canvas import (
     check_glyphs,
     drawn_in_style,
     new_figure,
+    plain_log_labels,
     save_with,
 )
 from sim.analysis.labels import NO_LABELS, Labels, key_title
@@ -81,12 +82,11 @@ def log_axis(ax) -> None:
     are mathtext (``10^{2}``), which the figures' literal text style would print raw. Minor
     ticks only at 2 and 5 of each decade: the default eight per decade cost most of a
     figure's drawing time and add little a reader uses."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+    from matplotlib.ticker import LogLocator
 
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    plain_log_labels(ax.xaxis)
     ax.xaxis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
-    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def text_width_in(text: str, size: float = 8) -> float:
@@ -541,7 +541,6 @@ def draw_sweep_differences(table: pd.DataFrame, keys: Sequence[str], title: str 
     if not shown:
         return _nothing_varies(title)
     fig, axes = _grid(len(shown), panel_w=3.8, panel_h=2.6, cols=3, top=0.8)
-    first = data.iloc[0]["scenario"] if len(data) else ""
     for ax, metric in zip(axes, shown, strict=True):
         scale = 100 if metric in SHARE_METRICS else 1
         sub = data[data["metric"] == metric]
@@ -564,7 +563,7 @@ def draw_sweep_differences(table: pd.DataFrame, keys: Sequence[str], title: str 
         ax.set_title(f"Δ {METRIC_LABELS.get(metric, metric)}{unit}", fontsize=9)
     _sweep_legend(fig, axes[0])
     first_point = ", ".join(f"{key_title(k, labels)} = {data.iloc[0][k]}" for k in keys) \
-        if len(data) else str(first)
+        if len(data) else ""
     name = labels.scenario(title)
     _title(fig, f"{name + ': ' if name else ''}paired difference to the first point "
            f"({first_point})\nper replication, mean and {confidence:.0%} CI; common random "

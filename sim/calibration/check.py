@@ -37,8 +37,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.analysis.summary import ALL
 from sim.calibration.build import Grouping, arrivals, log_window
-from sim.calibration.log import CaseLog
+from sim.calibration.log import MIN_HOURS, CaseLog
 from sim.scenario.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
@@ -46,9 +47,7 @@ if TYPE_CHECKING:  # matplotlib is imported only when a figure is drawn
 
     from sim.analysis.figure_options import FigureOptions
 
-MIN_HOURS = 1 / 60
 FORECASTS = ("sim", "empirical", "lognormal")
-ALL = "ALL"
 
 
 @dataclass(frozen=True)
@@ -197,9 +196,7 @@ def check_figure(observed: dict, simulated: dict, training: dict | None, path: P
 def draw_check(observed: dict, simulated: dict, training: dict | None) -> Figure:
     """Observed vs simulated ECDF (and the training log's) per department, log time axis.
     Department names come from the log (they may hold '$'): drawn as written."""
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-
-    from sim.analysis.canvas import new_figure, text_style
+    from sim.analysis.canvas import new_figure, plain_log_labels, text_style
 
     depts = list(observed)
     cols = min(3, len(depts))
@@ -217,8 +214,7 @@ def draw_check(observed: dict, simulated: dict, training: dict | None) -> Figure
             if training and dept in training:
                 ax.step(x, ecdf(*training[dept])(x), where="post", ls="--", label="training log")
             ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))  # mathtext is off
-            ax.xaxis.set_minor_formatter(NullFormatter())
+            plain_log_labels(ax.xaxis)
             ax.set_ylim(0, 1.02)
             ax.set_title(f"{dept} (n {len(hours)})", fontsize=9)
             ax.set_xlabel("close time (h)")

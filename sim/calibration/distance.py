@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.calibration.check import ALL, score
+from sim.analysis.summary import ALL
+from sim.calibration.check import score
 
 DISTANCE_COLUMNS = ("department", "n", "open", "n_sim", "ks", "w1")
 

@@ -35,7 +35,6 @@ per-department distances), ``simulated.parquet`` (its simulated close times), ``
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -54,7 +53,7 @@ from sim.calibration.check import (
     simulated_by_department,
 )
 from sim.calibration.distance import Groups, distances, loss, to_frame, to_groups
-from sim.calibration.log import CaseLog
+from sim.calibration.log import CaseLog, log_digest
 from sim.calibration.space import DEFAULT_BOUNDS, GROUPS, Parameter, apply, search_space
 from sim.experiment.executors import run_tasks
 from sim.experiment.files import (
@@ -113,17 +112,6 @@ class FitResult:
     wall_s: float = 0.0
     out: Path | None = None
     manifest: dict = field(default_factory=dict)
-
-
-def log_digest(log: CaseLog) -> str:
-    """A hash of what the fit reads from a log: every case's times, type, street, department,
-    and the export time."""
-    cols = ["created", "closed", "case_type", "street", "department"]
-    frame = log.cases[cols]
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy()
-                            .tobytes())
-    digest.update(str(pd.Timestamp(log.export_time)).encode())
-    return digest.hexdigest()[:16]
 
 
 def fit_identity(scenario: Scenario, log: CaseLog, settings: FitSettings) -> dict:

@@ -15,27 +15,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from sim.analysis.canvas import PNG, drawn_in_style, new_figure, save_with
+from sim.analysis.canvas import PNG, drawn_in_style, new_figure, plain_log_labels, save_with
 from sim.analysis.figure_options import FigureOptions
-from sim.calibration.check import ALL, MIN_HOURS, ecdf
+from sim.analysis.summary import ALL
+from sim.calibration.check import ecdf
+from sim.calibration.log import MIN_HOURS
 
 if TYPE_CHECKING:
     from sim.calibration.fit import FitResult
 
 QUANTILES = np.linspace(0.02, 0.98, 49)
-HOURS = FuncFormatter(lambda value, _: f"{value:g}")
-"""Tick labels of a log axis as plain numbers: with mathtext off (``plain_text``, since
-department names may hold ``$``, ``sim.analysis.canvas.text_style``), matplotlib's default
-ones would show as raw TeX."""
-
-
-def _plain_log_axis(axis) -> None:
-    axis.set_major_formatter(HOURS)
-    axis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
-
-
 def fit_figures(res: FitResult, folder: Path, options: FigureOptions | None = None
                 ) -> list[Path]:
     """``trace``, ``ecdf`` and ``qq`` in ``folder``, in each format of ``options`` (PNG by
@@ -102,7 +92,7 @@ def draw_ecdf(res: FitResult) -> Figure:
         ax.step(grid, _curve(res.simulated, row.department, grid), where="post",
                 label=f"simulated ({row.n_sim})")
         ax.set_xscale("log")
-        _plain_log_axis(ax.xaxis)
+        plain_log_labels(ax.xaxis)
         ax.set_ylim(0, 1)
         ax.set_title(f"{row.department}: KS {row.ks:.3f}", fontsize=9)
         ax.set_xlabel("hours from created to closed")
@@ -126,8 +116,8 @@ def draw_qq(res: FitResult) -> Figure:
             continue
         q_obs, q_sim = np.quantile(obs, QUANTILES), np.quantile(sim, QUANTILES)
         ax.loglog(q_obs, q_sim, "o", ms=3)
-        _plain_log_axis(ax.xaxis)
-        _plain_log_axis(ax.yaxis)
+        plain_log_labels(ax.xaxis)
+        plain_log_labels(ax.yaxis)
         low, high = min(q_obs.min(), q_sim.min()), max(q_obs.max(), q_sim.max())
         ax.plot([low, high], [low, high], color="grey", lw=1)
         ax.set_xlabel("observed quantile (h)")

@@ -27,6 +27,7 @@ created after the export.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -48,6 +49,10 @@ REQUIRED = ("created", "closed", "case_type")
 """Fields every log must map; a log without areas or units maps them to one constant via
 ``if_absent`` (one street, one department)."""
 
+
+MIN_HOURS = 1 / 60
+"""Close times below a minute count as one minute: the logs have minute resolution, and fits
+and log axes need positive hours."""
 
 @dataclass(frozen=True)
 class LogMapping:
@@ -179,7 +184,7 @@ class CaseLog:
         """The first created time."""
         return self.cases["created"].min()
 
-    def close_times(self, min_hours: float = 1 / 60) -> pd.DataFrame:
+    def close_times(self, min_hours: float = MIN_HOURS) -> pd.DataFrame:
         """One row per case: ``hours`` (``observed_h``, at least ``min_hours``: the logs have
         minute resolution and a fit on log hours needs them positive), ``censored``, and the
         ``case_type``, ``street`` and ``department`` columns: the table the fits of
@@ -333,3 +338,14 @@ def _export_time(m: LogMapping, raw: pd.DataFrame, out: pd.DataFrame, column, pa
         raise ScenarioError([Problem(str(path), "", (
             f"no usable request: no valid created time in column {m.created!r}"))])
     return max(stamps)
+
+
+def log_digest(log: CaseLog) -> str:
+    """A hash of what a fit or a check reads from a log: every case's times, type, street, department,
+    and the export time."""
+    cols = ["created", "closed", "case_type", "street", "department"]
+    frame = log.cases[cols]
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy()
+                            .tobytes())
+    digest.update(str(pd.Timestamp(log.export_time)).encode())
+    return digest.hexdigest()[:16]

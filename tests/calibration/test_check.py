@@ -55,6 +55,13 @@ def test_simulation_predicts_a_doubled_volume_better_than_the_naive_forecasts(tm
     assert (out / "check_ecdf.png").stat().st_size > 5_000
     printed = capsys.readouterr().out
     assert "KS sim" in printed and "roads" in printed
+    # The folder is the check's (the one folder guard): another check into it is refused
+    # unless --force says to replace it.
+    args = ["calibrate", "check", str(scenario), str(held), "--mapping", str(mapping),
+            "--reps", "1", "--out", str(out), "--quiet"]
+    assert main(args) == 3
+    assert "--force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
 
 
 def test_the_held_out_run_covers_the_window_on_its_weekdays(tmp_path):

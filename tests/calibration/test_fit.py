@@ -119,11 +119,14 @@ def test_a_damaged_evaluation_is_recomputed_not_reused(tmp_path, capsys):
     pd.testing.assert_frame_equal(again.trace, first.trace)
 
 
-def test_every_backend_gives_the_same_fit():
+def test_every_backend_gives_the_same_fit(dask_cluster):
     log = _log(7, weeks=1)
     serial = run_fit(WRONG, log, _short_settings(2))
     processes = run_fit(WRONG, log, _short_settings(2), backend="processes", workers=2)
+    dask = run_fit(WRONG, log, _short_settings(2), backend="dask",
+                   scheduler=dask_cluster.scheduler_address)
     pd.testing.assert_frame_equal(serial.trace, processes.trace)
+    pd.testing.assert_frame_equal(serial.trace, dask.trace)
 
 
 def test_calibrated_file_keeps_comments_and_resolves_to_the_best_candidate(tmp_path):

@@ -26,16 +26,6 @@ def scenario_file(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def dask_cluster():
-    """One LocalCluster with 2 workers for the module (starting one is the slow part)."""
-    distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
-    yield cluster
-    cluster.close()
-
-
 def _run(scenario_file, out, *extra) -> pd.DataFrame:
     code = main(["run", str(scenario_file), "--reps", str(REPS), "--seed", "9", "--out",
                  str(out), "--quiet", "--no-figures", *extra])

@@ -49,18 +49,24 @@ def main(args: argparse.Namespace) -> int:
         score,
         simulated_by_department,
     )
-    from sim.calibration.log import read_case_log
+    from sim.calibration.log import log_digest, read_case_log
     from sim.cli.args import load_for_run
-    from sim.experiment.files import OutputConflict
+    from sim.experiment.files import atomic_csv
+    from sim.experiment.folder import claim, scenario_identity
     from sim.experiment.runner import run_scenarios
+    from sim.experiment.workspace import model_fingerprint
+    from sim.scenario.loader import resolved_dict
 
     started = time.perf_counter()
     out = Path(args.out or "results/calibration_check")
-    if (out / "check.csv").exists() and not args.force:
-        raise OutputConflict(f"{out}: holds a check already; --force replaces it")
     scenario = load_for_run(args, args.scenario)
     log = read_case_log(args.log, args.mapping)
     train = read_case_log(args.train, args.train_mapping) if args.train else None
+    claim(out, "calibration-check",
+          {"scenario": scenario_identity(resolved_dict(scenario)), "log": log_digest(log),
+           "train": log_digest(train) if train is not None else None, "reps": args.reps,
+           "seed": args.seed, "warmup_weeks": args.warmup_weeks, "model": model_fingerprint()},
+          args.force, f"check of {scenario.name!r} on {log.source}")
     observed = observed_by_department(log, scenario)
     refuse_empty(observed, args.log)
     training = observed_by_department(train, scenario) if train is not None else None
@@ -70,8 +76,7 @@ def main(args: argparse.Namespace) -> int:
                           desc="held-out replications")
     simulated, reps = simulated_by_department(res.cases, held)
     table = score(observed, simulated, training)
-    out.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out / "check.csv", index=False, float_format="%.4f")
+    atomic_csv(table, out / "check.csv")
     from sim.cli.args import figure_options
 
     figure = check_figure(observed, simulated, training, out / "check_ecdf.png",
